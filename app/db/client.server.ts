@@ -1,0 +1,30 @@
+import { neon, neonConfig } from '@neondatabase/serverless'
+import { env } from '../env.server'
+import { embeddedDatabase } from './embedded.server'
+import { isLocalDatabaseUrl, localTransport } from './local-transport.server'
+
+/**
+ * The one database client. Which database it reaches is decided here, once, at start-up:
+ *
+ * - DATABASE_URL on Neon: `neon()` over HTTPS, untouched.
+ * - DATABASE_URL on this machine: `neon()` with the local transport, which speaks Neon's
+ *   SQL-over-HTTP protocol to that server through postgres.js.
+ * - DATABASE_URL unset (development and tests): the embedded database, through the same transport.
+ */
+function connectionString(): string | (() => Promise<string>) {
+  // The embedded database's port is known only once it listens; neon() resolves it per query.
+  if (env.DATABASE_URL === undefined) {
+    neonConfig.fetchFunction = localTransport
+    const database = embeddedDatabase(env.QUOTEBOOK_DATA_DIR)
+    // Fail the start-up, not the first request, when the embedded database cannot open.
+    database.catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error)
+      process.exitCode = 1
+    })
+    return async () => (await database).url
+  }
+  if (isLocalDatabaseUrl(env.DATABASE_URL)) neonConfig.fetchFunction = localTransport
+  return env.DATABASE_URL
+}
+
+export const sql = neon({ connectionString: connectionString() })

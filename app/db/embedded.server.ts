@@ -1,0 +1,130 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { applyMigrations } from './migrate'
+
+/**
+ * The embedded database for development and tests: PGlite, served on 127.0.0.1 at a free port
+ * through pglite-socket, so the app reaches it exactly as it reaches a local Postgres server.
+ */
+export interface EmbeddedDatabase {
+  /** A connection string for postgres.js or the local transport. */
+  url: string
+  close(): Promise<void>
+}
+
+export const IN_MEMORY = 'memory://'
+
+// PGlite is one Postgres backend: every socket connection shares its session, and messages of
+// concurrent connections interleave outside a transaction. `max=1` (read by postgres.js from the
+// URL) keeps each client on one connection; the socket still admits a migration runner or psql.
+const SOCKET_CONNECTIONS = 8
+
+class DataDirectoryInUse extends Error {
+  override name = 'DataDirectoryInUse'
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Takes `<dir>/embedded.lock` for this process, or throws naming the process that holds it. */
+function lockDataDirectory(directory: string): () => void {
+  const lockFile = join(directory, 'embedded.lock')
+  for (;;) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' })
+      return () => rmSync(lockFile, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const owner = Number.parseInt(readFileSync(lockFile, 'utf8'), 10)
+    if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
+      throw new DataDirectoryInUse(
+        `The embedded database in ${directory} is in use by process ${owner}. ` +
+          'Stop that process, or set DATABASE_URL to use another database.',
+      )
+    }
+    // Left behind by a process that has ended (or by this one, before a restart of the module).
+    rmSync(lockFile, { force: true })
+  }
+}
+
+async function start(dataDir: string, migrate: boolean): Promise<EmbeddedDatabase> {
+  let unlock = () => {}
+  let pglitePath: string | undefined
+  if (dataDir !== IN_MEMORY) {
+    const directory = resolve(dataDir)
+    mkdirSync(directory, { recursive: true })
+    unlock = lockDataDirectory(directory)
+    pglitePath = join(directory, 'pglite')
+  }
+  try {
+    const db = await PGlite.create(pglitePath)
+    const server = new PGLiteSocketServer({
+      db,
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections: SOCKET_CONNECTIONS,
+    })
+    await server.start()
+    const url = `postgresql://postgres@${server.getServerConn()}/postgres?max=1`
+    if (migrate) await applyMigrations({ databaseUrl: url, log: () => {} })
+    let closing: Promise<void> | undefined
+    return {
+      url,
+      close: () =>
+        (closing ??= (async () => {
+          await server.stop()
+          await db.close()
+          unlock()
+        })()),
+    }
+  } catch (error) {
+    unlock()
+    throw error
+  }
+}
+
+// Vite's dev server re-evaluates server modules on change; the instance lives on globalThis so a
+// reload finds the running database instead of opening a second one on the same directory.
+const instances: Map<string, Promise<EmbeddedDatabase>> = ((
+  globalThis as { __quotebookEmbedded?: Map<string, Promise<EmbeddedDatabase>> }
+).__quotebookEmbedded ??= new Map())
+
+/** Starts (once per process and directory) the embedded database, with migrations applied. */
+export function embeddedDatabase(
+  dataDir: string,
+  // The migration runner turns this off to report what it applies itself.
+  options: { migrate?: boolean } = {},
+): Promise<EmbeddedDatabase> {
+  const key = dataDir === IN_MEMORY ? dataDir : resolve(dataDir)
+  let instance = instances.get(key)
+  if (instance === undefined) {
+    instance = start(dataDir, options.migrate ?? true)
+    instances.set(key, instance)
+    instance.catch(() => instances.delete(key))
+    if (instances.size === 1) closeOnExit()
+  }
+  return instance
+}
+
+function closeOnExit() {
+  const closeAll = async () => {
+    const open = [...instances.values()]
+    instances.clear()
+    await Promise.allSettled(open.map(async (instance) => (await instance).close()))
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      // Close PGlite cleanly so its files are consistent, then exit as the signal would have.
+      void closeAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    })
+  }
+}

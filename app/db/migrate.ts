@@ -1,0 +1,187 @@
+import { readdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import postgres from 'postgres'
+import shift from 'postgres-shift'
+
+/**
+ * The migration runner: forward-only plain .sql files in `sql/`, applied by postgres-shift over
+ * postgres.js (TCP, which reaches Neon's direct endpoint and any local Postgres).
+ *
+ *   npm run db:migrate              apply pending migrations
+ *   npm run db:migrate -- --status  list applied and pending migrations
+ *
+ * It reads MIGRATION_DATABASE_URL, else DATABASE_URL, else starts the embedded database.
+ */
+
+export const DEFAULT_MIGRATIONS_DIR = resolve('sql')
+
+// Any fixed 64-bit key; it only has to be the same for every runner of this app.
+const MIGRATION_LOCK = 7_125_011_915
+
+export class MigrationError extends Error {
+  override name = 'MigrationError'
+}
+
+export interface MigrationFile {
+  id: number
+  file: string
+}
+
+/** The migration files in order, or a MigrationError for an empty folder or a numbering gap. */
+export function listMigrations(dir: string): MigrationFile[] {
+  let entries: string[]
+  try {
+    entries = readdirSync(dir)
+  } catch {
+    throw new MigrationError(`No migrations folder at ${dir}`)
+  }
+  const files = entries
+    .filter((file) => /^\d{5}_.+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({ id: Number.parseInt(file.slice(0, 5), 10), file }))
+  if (files.length === 0) throw new MigrationError(`No migrations (00001_name.sql) in ${dir}`)
+  files.forEach((migration, index) => {
+    if (migration.id !== index + 1) {
+      const expected = String(index + 1).padStart(5, '0')
+      throw new MigrationError(
+        `Migration numbering must have no gaps: expected ${expected}_*.sql, found ${migration.file}`,
+      )
+    }
+  })
+  return files
+}
+
+interface Options {
+  databaseUrl: string
+  dir?: string
+  log?: (line: string) => void
+}
+
+function connect(databaseUrl: string) {
+  return postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 })
+}
+
+// postgres-shift's own table; created here first so the runner can read it inside its lock.
+const createMigrationsTable = `
+  create table if not exists migrations (
+    migration_id serial primary key,
+    created_at timestamp with time zone not null default now(),
+    name text
+  )`
+
+/**
+ * Applies the pending migrations in one transaction that holds an advisory lock, so concurrent
+ * runners apply each migration once, and a failure leaves the schema as it was. The lock is a
+ * transaction lock because PGlite shares one session between its connections, where a session
+ * lock would not exclude anyone; transactions it does serialize.
+ */
+export async function applyMigrations({
+  databaseUrl,
+  dir = DEFAULT_MIGRATIONS_DIR,
+  log = console.log,
+}: Options): Promise<string[]> {
+  const files = listMigrations(dir)
+  const sql = connect(databaseUrl)
+  const applied: string[] = []
+  let current: MigrationFile | undefined
+  try {
+    await sql.begin(async (transaction) => {
+      await transaction`select pg_advisory_xact_lock(${MIGRATION_LOCK})`
+      await transaction.unsafe(createMigrationsTable)
+      // postgres-shift opens its own transaction with `sql.begin`; inside ours it runs in place.
+      const inTransaction = Object.assign(
+        (strings: TemplateStringsArray, ...values: postgres.ParameterOrFragment<never>[]) =>
+          transaction(strings, ...values),
+        { begin: (run: (sql: postgres.TransactionSql) => Promise<unknown>) => run(transaction) },
+      )
+      await shift({
+        sql: inTransaction as unknown as postgres.Sql,
+        path: dir,
+        before: ({ migration_id }: { migration_id: number }) => {
+          current = files[migration_id - 1]
+        },
+        after: () => {
+          if (current) {
+            applied.push(current.file)
+            log(`applied ${current.file}`)
+          }
+          current = undefined
+        },
+      })
+    })
+  } catch (error) {
+    if (current) {
+      const detail = error instanceof Error ? error.message : String(error)
+      throw new MigrationError(`${current.file} failed, nothing was applied: ${detail}`, {
+        cause: error,
+      })
+    }
+    throw error
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+  if (applied.length === 0) log('No pending migrations; the database is up to date.')
+  return applied
+}
+
+export interface MigrationStatus {
+  file: string
+  appliedAt: Date | null
+}
+
+export async function migrationStatus({
+  databaseUrl,
+  dir = DEFAULT_MIGRATIONS_DIR,
+}: Options): Promise<MigrationStatus[]> {
+  const files = listMigrations(dir)
+  const sql = connect(databaseUrl)
+  try {
+    const [{ exists }] = await sql<[{ exists: boolean }]>`
+      select to_regclass('migrations') is not null as exists`
+    const rows = exists
+      ? await sql<{ migration_id: number; created_at: Date }[]>`
+          select migration_id, created_at from migrations`
+      : []
+    const appliedAt = new Map(rows.map((row) => [row.migration_id, row.created_at]))
+    return files.map(({ id, file }) => ({ file, appliedAt: appliedAt.get(id) ?? null }))
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+async function main(argv: string[]) {
+  const dirFlag = argv.indexOf('--dir')
+  const dir = dirFlag === -1 ? DEFAULT_MIGRATIONS_DIR : resolve(argv[dirFlag + 1] ?? '')
+  const { env } = await import('../env.server')
+  let databaseUrl = env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL
+  let embedded: { url: string; close(): Promise<void> } | undefined
+  if (databaseUrl === undefined) {
+    const { embeddedDatabase } = await import('./embedded.server')
+    embedded = await embeddedDatabase(env.QUOTEBOOK_DATA_DIR, { migrate: false })
+    databaseUrl = embedded.url
+  }
+  try {
+    if (argv.includes('--status')) {
+      for (const { file, appliedAt } of await migrationStatus({ databaseUrl, dir })) {
+        console.log(appliedAt ? `applied  ${file}  ${appliedAt.toISOString()}` : `pending  ${file}`)
+      }
+    } else {
+      await applyMigrations({ databaseUrl, dir })
+    }
+  } finally {
+    await embedded?.close()
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      // Known failures are one line; only an unexpected error deserves its stack.
+      const known = error instanceof MigrationError || error instanceof postgres.PostgresError
+      console.error(known ? `db:migrate: ${(error as Error).message}` : error)
+      process.exit(1)
+    },
+  )
+}

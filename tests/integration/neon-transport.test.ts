@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto'
+import { neon, NeonDbError } from '@neondatabase/serverless'
+import { describe, expect, test } from 'vitest'
+import { sql } from '../../app/db/client.server'
+
+// Through the app's own neon() client: the embedded PGlite by default, the Postgres server when
+// DATABASE_URL names one. CI runs this file against both.
+const target = process.env.DATABASE_URL ? 'Postgres server' : 'embedded PGlite'
+
+describe(`neon() through the local transport (${target})`, () => {
+  test('returns every type exactly as Neon does', async () => {
+    const [row] = await sql`
+      select
+        9007199254740993::int8 as big,
+        -12345678901234567890.123456789::numeric as decimal,
+        42::int4 as small,
+        1.5::float8 as float,
+        '2024-02-29 12:34:56.789+00'::timestamptz as moment,
+        '{"b": {"c": true}, "a": [1, "x", null]}'::json as document,
+        '{"b": {"c": true}, "a": [1, "x", null]}'::jsonb as binary_document,
+        true as yes,
+        false as no,
+        '\\x00ff10'::bytea as bytes,
+        array[1, 2, -3]::int4[] as numbers,
+        array['a', 'b c', '"q"', null, '{}']::text[] as words,
+        null::text as nothing,
+        'ünïcødé 🙂 שלום'::text as text
+    `
+    expect(row).toEqual({
+      big: '9007199254740993',
+      decimal: '-12345678901234567890.123456789',
+      small: 42,
+      float: 1.5,
+      moment: new Date(Date.UTC(2024, 1, 29, 12, 34, 56, 789)),
+      document: { b: { c: true }, a: [1, 'x', null] },
+      binary_document: { a: [1, 'x', null], b: { c: true } },
+      yes: true,
+      no: false,
+      bytes: Buffer.from([0x00, 0xff, 0x10]),
+      numbers: [1, 2, -3],
+      words: ['a', 'b c', '"q"', null, '{}'],
+      nothing: null,
+      text: 'ünïcødé 🙂 שלום',
+    })
+    expect(row?.moment).toBeInstanceOf(Date)
+    expect(Buffer.isBuffer(row?.bytes)).toBe(true)
+  })
+
+  test('sends parameters of every type and gets them back unchanged', async () => {
+    const moment = new Date(Date.UTC(2001, 8, 9, 1, 46, 40, 123))
+    const document = { nested: { list: [1, 2, 3] }, text: 'a "quoted" \\ value' }
+    const [row] = await sql`
+      select
+        ${'9007199254740993'}::int8 as big,
+        ${moment}::timestamptz as moment,
+        ${document}::jsonb as document,
+        ${Buffer.from([1, 2, 255])} as bytes,
+        ${[1, 2, 3]}::int4[] as numbers,
+        ${['x', 'y z', null]}::text[] as words,
+        ${true}::bool as yes,
+        ${false}::bool as no,
+        ${null}::text as nothing,
+        ${'🙂 e\u0301 \u202eabc'}::text as text
+    `
+    expect(row).toEqual({
+      big: '9007199254740993',
+      moment,
+      document,
+      bytes: Buffer.from([1, 2, 255]),
+      numbers: [1, 2, 3],
+      words: ['x', 'y z', null],
+      yes: true,
+      no: false,
+      nothing: null,
+      text: '🙂 e\u0301 \u202eabc',
+    })
+  })
+
+  test('reports the command and row count with fullResults', async () => {
+    const result = await sql.query('select generate_series(1, 3) as n', [], { fullResults: true })
+    expect(result.command).toBe('SELECT')
+    expect(result.rowCount).toBe(3)
+    expect(result.fields.map((field) => [field.name, field.dataTypeID])).toEqual([['n', 23]])
+    expect(result.rows).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
+  })
+
+  test('a unique violation raises NeonDbError 23505 with the constraint', async () => {
+    const userId = `test-${randomUUID()}`
+    await sql`insert into user_messages (user_id, message) values (${userId}, 'first')`
+    const error = await sql`insert into user_messages (user_id, message) values (${userId}, 'again')`
+      .then(() => undefined)
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(NeonDbError)
+    expect(error).toMatchObject({
+      code: '23505',
+      constraint: 'user_messages_pkey',
+      table: 'user_messages',
+      severity: 'ERROR',
+    })
+  })
+
+  test('a syntax error raises NeonDbError 42601 with its position', async () => {
+    const error = await sql.query('selec 1').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(NeonDbError)
+    expect(error).toMatchObject({ code: '42601', position: '1' })
+  })
+
+  test('a NUL byte in a text parameter raises NeonDbError 22021', async () => {
+    const error = await sql`select ${'a\u0000b'}::text as value`.catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(NeonDbError)
+    expect(error).toMatchObject({ code: '22021' })
+  })
+
+  test('a failing query in sql.transaction() leaves no trace of the ones before it', async () => {
+    const userId = `test-${randomUUID()}`
+    const error = await sql
+      .transaction([
+        sql`insert into user_messages (user_id, message) values (${userId}, 'kept?')`,
+        sql`insert into user_messages (user_id, message) values (${userId}, 'duplicate')`,
+      ])
+      .catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ code: '23505' })
+    const rows = await sql`select 1 from user_messages where user_id = ${userId}`
+    expect(rows).toEqual([])
+  })
+
+  test('sql.transaction() returns each result and honours the batch headers', async () => {
+    const results = await sql.transaction(
+      [
+        sql`show transaction_isolation`,
+        sql`show transaction_read_only`,
+        sql`show transaction_deferrable`,
+      ],
+      { isolationLevel: 'Serializable', readOnly: true, deferrable: true },
+    )
+    expect(results).toEqual([
+      [{ transaction_isolation: 'serializable' }],
+      [{ transaction_read_only: 'on' }],
+      [{ transaction_deferrable: 'on' }],
+    ])
+    const error = await sql
+      .transaction([sql`create table should_not_exist (id int)`], { readOnly: true })
+      .catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ code: '25006' })
+  })
+
+  test('an unreachable database is a connection error, as a failed fetch to Neon is', async () => {
+    const unreachable = neon('postgresql://postgres@127.0.0.1:9/nowhere')
+    const error = await unreachable`select 1`.catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(NeonDbError)
+    expect((error as Error).message).toMatch(/^Error connecting to database/)
+  })
+})
