@@ -3,7 +3,16 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['build/', '.react-router/', '.data/', 'test-results/', 'playwright-report/', 'tests/.artifacts/'] },
+  {
+    ignores: [
+      'build/',
+      '.react-router/',
+      '.data/',
+      'test-results/',
+      'playwright-report/',
+      'tests/.artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -21,7 +21,7 @@ export const IN_MEMORY = 'memory://'
 // URL) keeps each client on one connection; the socket still admits a migration runner or psql.
 const SOCKET_CONNECTIONS = 8
 
-class DataDirectoryInUse extends Error {
+export class DataDirectoryInUse extends Error {
   override name = 'DataDirectoryInUse'
 }
 
@@ -56,7 +56,11 @@ function lockDataDirectory(directory: string): () => void {
   }
 }
 
-async function start(dataDir: string, migrate: boolean): Promise<EmbeddedDatabase> {
+async function start(
+  key: string,
+  dataDir: string,
+  migrate: boolean,
+): Promise<EmbeddedDatabase> {
   let unlock = () => {}
   let pglitePath: string | undefined
   if (dataDir !== IN_MEMORY) {
@@ -81,6 +85,7 @@ async function start(dataDir: string, migrate: boolean): Promise<EmbeddedDatabas
       url,
       close: () =>
         (closing ??= (async () => {
+          instances.delete(key)
           await server.stop()
           await db.close()
           unlock()
@@ -107,7 +112,7 @@ export function embeddedDatabase(
   const key = dataDir === IN_MEMORY ? dataDir : resolve(dataDir)
   let instance = instances.get(key)
   if (instance === undefined) {
-    instance = start(dataDir, options.migrate ?? true)
+    instance = start(key, dataDir, options.migrate ?? true)
     instances.set(key, instance)
     instance.catch(() => instances.delete(key))
     if (instances.size === 1) closeOnExit()

@@ -31,7 +31,12 @@ const isolationLevels: Record<string, string> = {
 // and send its own text, so every built-in conversion becomes the identity. Array types get no
 // parser either, because `fetch_types: false` skips the catalogue lookup that would add them.
 const identity = (value: unknown) => value
-const asText = (oids: number[], to = 0) => ({ to, from: oids, serialize: identity, parse: identity })
+const asText = (oids: number[], to = 0) => ({
+  to,
+  from: oids,
+  serialize: identity,
+  parse: identity,
+})
 const rawText = {
   string: asText([], 25),
   number: asText([21, 23, 26, 700, 701]),
@@ -72,7 +77,10 @@ async function run(sql: postgres.Sql | postgres.TransactionSql, { query, params 
   // With the identity parsers above, every value is Postgres' text or null.
   const result = await sql.unsafe(query, params).values()
   return {
-    fields: (result.columns ?? []).map((column) => ({ name: column.name, dataTypeID: column.type })),
+    fields: (result.columns ?? []).map((column) => ({
+      name: column.name,
+      dataTypeID: column.type,
+    })),
     rows: Array.from(result) as (string | null)[][],
     command: result.command,
     rowCount: result.count ?? 0,

@@ -179,7 +179,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     () => process.exit(0),
     (error: unknown) => {
       // Known failures are one line; only an unexpected error deserves its stack.
-      const known = error instanceof MigrationError || error instanceof postgres.PostgresError
+      const known =
+        error instanceof MigrationError ||
+        error instanceof postgres.PostgresError ||
+        (error instanceof Error && error.name === 'DataDirectoryInUse')
       console.error(known ? `db:migrate: ${(error as Error).message}` : error)
       process.exit(1)
     },

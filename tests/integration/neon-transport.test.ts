@@ -87,9 +87,10 @@ describe(`neon() through the local transport (${target})`, () => {
   test('a unique violation raises NeonDbError 23505 with the constraint', async () => {
     const userId = `test-${randomUUID()}`
     await sql`insert into user_messages (user_id, message) values (${userId}, 'first')`
-    const error = await sql`insert into user_messages (user_id, message) values (${userId}, 'again')`
-      .then(() => undefined)
-      .catch((caught: unknown) => caught)
+    const error =
+      await sql`insert into user_messages (user_id, message) values (${userId}, 'again')`
+        .then(() => undefined)
+        .catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(NeonDbError)
     expect(error).toMatchObject({
       code: '23505',

@@ -1,0 +1,143 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import { afterEach, describe, expect, test } from 'vitest'
+import {
+  applyMigrations,
+  DEFAULT_MIGRATIONS_DIR,
+  listMigrations,
+  migrationStatus,
+} from '../../app/db/migrate'
+import { type FreshDatabase, freshDatabase } from '../helpers/database'
+import { migrate } from '../helpers/run'
+
+const migrations = listMigrations(DEFAULT_MIGRATIONS_DIR).map(({ file }) => file)
+const first = migrations[0]!
+
+let database: FreshDatabase | undefined
+afterEach(async () => {
+  await database?.drop()
+  database = undefined
+})
+
+async function fresh() {
+  database = await freshDatabase()
+  return database.url
+}
+
+async function query<T extends object>(url: string, text: string): Promise<T[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    return [...(await sql.unsafe<T[]>(text))]
+  } finally {
+    await sql.end()
+  }
+}
+
+const tableExists = async (url: string, table: string) =>
+  (await query<{ found: boolean }>(url, `select to_regclass('${table}') is not null as found`))[0]
+    ?.found
+
+/** A migrations folder with copies of the given real migrations and some extra files. */
+function folderWith(extra: Record<string, string>, real: string[] = [first]) {
+  const dir = mkdtempSync(join(tmpdir(), 'quotebook-migrations-'))
+  for (const file of real) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, file), join(dir, file))
+  for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text)
+  return dir
+}
+
+const target = process.env.DATABASE_URL ? 'Postgres server' : 'PGlite'
+
+describe(`db:migrate (${target})`, () => {
+  test('applies every migration to a fresh database, then finds nothing to do', async () => {
+    const url = await fresh()
+    const lines: string[] = []
+    expect(await applyMigrations({ databaseUrl: url, log: (line) => lines.push(line) })).toEqual(
+      migrations,
+    )
+    expect(lines).toEqual(migrations.map((file) => `applied ${file}`))
+    expect(await tableExists(url, 'user_messages')).toBe(true)
+
+    lines.length = 0
+    expect(await applyMigrations({ databaseUrl: url, log: (line) => lines.push(line) })).toEqual([])
+    expect(lines).toEqual(['No pending migrations; the database is up to date.'])
+  })
+
+  test('two runners started together both exit 0, and each migration is applied once', async () => {
+    const url = await fresh()
+    const [a, b] = await Promise.all([
+      migrate([], { MIGRATION_DATABASE_URL: url }),
+      migrate([], { MIGRATION_DATABASE_URL: url }),
+    ])
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0])
+    const appliedLines = (a.stdout + b.stdout)
+      .split('\n')
+      .filter((line) => line.startsWith('applied'))
+    expect(appliedLines).toEqual(migrations.map((file) => `applied ${file}`))
+    const rows = await query<{ migration_id: number }>(url, 'select migration_id from migrations')
+    expect(rows.map((row) => row.migration_id)).toEqual(migrations.map((_, index) => index + 1))
+  })
+
+  test('--status lists applied and pending migrations', async () => {
+    const url = await fresh()
+    const before = await migrate(['--status'], { MIGRATION_DATABASE_URL: url })
+    expect(before.code).toBe(0)
+    expect(before.stdout.trim().split('\n')).toEqual(migrations.map((file) => `pending  ${file}`))
+    await applyMigrations({ databaseUrl: url, log: () => {} })
+    const after = await migrationStatus({ databaseUrl: url })
+    expect(after.map(({ file }) => file)).toEqual(migrations)
+    expect(after.every(({ appliedAt }) => appliedAt instanceof Date)).toBe(true)
+  })
+
+  test('a failing migration exits non-zero, names the file and changes nothing', async () => {
+    const url = await fresh()
+    await applyMigrations({ databaseUrl: url, log: () => {} })
+    const next = String(migrations.length + 1).padStart(5, '0')
+    const broken = `${next}_broken.sql`
+    const dir = folderWith(
+      { [broken]: 'create table half_done (id int);\nselect no_such_column from half_done;\n' },
+      migrations,
+    )
+
+    const result = await migrate(['--dir', dir], { MIGRATION_DATABASE_URL: url })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(broken)
+    expect(result.stderr).toContain('no_such_column')
+    expect(result.stderr).not.toMatch(/^\s+at /m)
+    expect(await tableExists(url, 'half_done')).toBe(false)
+    const rows = await query<{ count: string }>(
+      url,
+      'select count(*)::text as count from migrations',
+    )
+    expect(rows[0]?.count).toBe(String(migrations.length))
+  })
+
+  test('a failure among several pending migrations applies none of them', async () => {
+    const url = await fresh()
+    const dir = folderWith({ '00002_broken.sql': 'select 1/0;' })
+    await expect(applyMigrations({ databaseUrl: url, dir, log: () => {} })).rejects.toThrow(
+      /00002_broken\.sql failed, nothing was applied: division by zero/,
+    )
+    expect(await tableExists(url, 'user_messages')).toBe(false)
+  })
+
+  test('a gap in the numbering is a one-line error', async () => {
+    const url = await fresh()
+    const dir = folderWith({ '00003_skipped_two.sql': 'select 1;' })
+    const result = await migrate(['--dir', dir], { MIGRATION_DATABASE_URL: url })
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toBe(
+      'db:migrate: Migration numbering must have no gaps: expected 00002_*.sql, found 00003_skipped_two.sql',
+    )
+    expect(await tableExists(url, 'user_messages')).toBe(false)
+  })
+
+  test('an empty folder is a one-line error', async () => {
+    const url = await fresh()
+    const dir = folderWith({}, [])
+    const result = await migrate(['--dir', dir], { MIGRATION_DATABASE_URL: url })
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toBe(`db:migrate: No migrations (00001_name.sql) in ${dir}`)
+  })
+})
