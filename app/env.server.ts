@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { z } from 'zod'
 
 /**
@@ -38,5 +39,9 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
   }
   return environment
 }
+
+// A .env file fills in what the shell did not set. Tests never read it, so a developer's own
+// DATABASE_URL (or Clerk keys) cannot leak into a test run.
+if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env')
 
 export const env = parseEnvironment(process.env)
