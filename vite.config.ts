@@ -10,6 +10,9 @@ export default defineConfig({
   publicDir: 'app/public',
   plugins: isVitest ? [] : [tailwindcss(), reactRouter()],
   server: { port: 5173, strictPort: false },
+  // Bundled into the server build so that Clerk's components and the app share one copy of
+  // react-router (two copies mean "useNavigate() may be used only in the context of a <Router>").
+  ssr: { noExternal: ['@clerk/react-router'] },
   test: {
     projects: [
       {
@@ -27,6 +30,7 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['tests/helpers/setup.ts'],
+          globalSetup: ['tests/helpers/build.ts'],
           env: {
             // Each test file runs in its own process, with its own in-memory embedded database
             // unless DATABASE_URL names a server.

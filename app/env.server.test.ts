@@ -1,8 +1,18 @@
 import { describe, expect, test } from 'vitest'
 import { parseEnvironment } from './env.server'
 
+const neonUrl =
+  'postgresql://user:secret@ep-example-123.eu-central-1.aws.neon.tech/neondb?sslmode=require'
+const production = {
+  NODE_ENV: 'production',
+  DATABASE_URL: neonUrl,
+  APP_URL: 'https://quotebook.example/',
+  CLERK_PUBLISHABLE_KEY: 'pk_live_Y2xlcmsucXVvdGVib29rLmV4YW1wbGUk',
+  CLERK_SECRET_KEY: 'sk_live_example',
+}
+
 describe('parseEnvironment', () => {
-  test('development needs nothing: the embedded database in .data', () => {
+  test('development needs nothing: the embedded database in .data, local sign-in', () => {
     expect(parseEnvironment({})).toEqual({ NODE_ENV: 'development', QUOTEBOOK_DATA_DIR: '.data' })
   })
 
@@ -10,19 +20,47 @@ describe('parseEnvironment', () => {
     expect(parseEnvironment({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined()
   })
 
-  test('production without DATABASE_URL fails, naming the variable', () => {
-    expect(() => parseEnvironment({ NODE_ENV: 'production' })).toThrow(/^DATABASE_URL is not set/)
+  test('a complete production environment is accepted, APP_URL reduced to its origin', () => {
+    const environment = parseEnvironment(production)
+    expect(environment.DATABASE_URL).toBe(neonUrl)
+    expect(environment.APP_URL).toBe('https://quotebook.example')
   })
 
-  test('production with a Neon URL is accepted', () => {
-    const url =
-      'postgresql://user:secret@ep-example-123.eu-central-1.aws.neon.tech/neondb?sslmode=require'
-    expect(parseEnvironment({ NODE_ENV: 'production', DATABASE_URL: url }).DATABASE_URL).toBe(url)
+  test.each([
+    ['DATABASE_URL', /^DATABASE_URL is not set/m],
+    ['APP_URL', /^APP_URL is not set/m],
+    ['CLERK_SECRET_KEY', /^Set both CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY, or neither/m],
+  ])('production without %s fails, naming it', (name, message) => {
+    expect(() => parseEnvironment({ ...production, [name]: undefined })).toThrow(message)
   })
 
-  test('a malformed URL names the variable and never echoes its value', () => {
+  test('production without Clerk keys fails unless AUTH_MODE=local', () => {
+    const { CLERK_PUBLISHABLE_KEY: _, CLERK_SECRET_KEY: __, ...withoutClerk } = production
+    expect(() => parseEnvironment(withoutClerk)).toThrow(
+      /CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set.*AUTH_MODE=local/,
+    )
+    expect(parseEnvironment({ ...withoutClerk, AUTH_MODE: 'local' }).AUTH_MODE).toBe('local')
+  })
+
+  test('every problem is reported at once', () => {
+    expect(() => parseEnvironment({ NODE_ENV: 'production' })).toThrow(
+      /DATABASE_URL is not set[\s\S]*CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set[\s\S]*APP_URL is not set/,
+    )
+  })
+
+  test('CLERK_JWT_KEY may carry its newlines as \\n', () => {
+    const key = '-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----'
+    expect(parseEnvironment({ CLERK_JWT_KEY: key }).CLERK_JWT_KEY).toBe(
+      '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----',
+    )
+  })
+
+  test('a malformed value names the variable and never echoes the value', () => {
     const attempt = () => parseEnvironment({ DATABASE_URL: 'mysql://user:hunter2@host/db' })
     expect(attempt).toThrow(/^Invalid environment: DATABASE_URL: must be a postgres/)
     expect(attempt).not.toThrow(/hunter2/)
+    const secret = () => parseEnvironment({ CLERK_SECRET_KEY: 'hunter2' })
+    expect(secret).toThrow(/CLERK_SECRET_KEY: must be a Clerk secret key/)
+    expect(secret).not.toThrow(/hunter2/)
   })
 })

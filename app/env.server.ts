@@ -4,6 +4,7 @@ import { z } from 'zod'
 /**
  * The environment, parsed once at start-up. Every module reads `env`, never `process.env`,
  * so a missing or malformed variable fails here, with its name, before any request is served.
+ * No message ever includes a variable's value.
  */
 const postgresUrl = z
   .string()
@@ -17,6 +18,31 @@ const environmentSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   MIGRATION_DATABASE_URL: postgresUrl.optional(),
   QUOTEBOOK_DATA_DIR: z.string().trim().min(1).default('.data'),
+  APP_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the http(s) origin the app is served at' })
+    .transform((value) => new URL(value).origin)
+    .optional(),
+  CLERK_PUBLISHABLE_KEY: z
+    .string()
+    .trim()
+    .regex(/^pk_(test|live)_[A-Za-z0-9+/=_-]+$/, 'must be a Clerk publishable key (pk_…)')
+    .optional(),
+  CLERK_SECRET_KEY: z
+    .string()
+    .trim()
+    .regex(/^sk_(test|live)_\S+$/, 'must be a Clerk secret key (sk_…)')
+    .optional(),
+  // A PEM public key; .env files often carry it on one line with literal \n.
+  CLERK_JWT_KEY: z
+    .string()
+    .trim()
+    .transform((value) => value.replaceAll('\\n', '\n'))
+    .refine((value) => value.includes('-----BEGIN PUBLIC KEY-----'), {
+      message:
+        'must be the PEM public key from Clerk\u2019s dashboard (API keys \u2192 JWT public key)',
+    })
+    .optional(),
+  AUTH_MODE: z.enum(['clerk', 'local']).optional(),
 })
 
 export type Environment = z.infer<typeof environmentSchema>
@@ -30,13 +56,37 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
     throw new Error(`Invalid environment: ${problems.join('; ')}`)
   }
   const environment = result.data
-  if (environment.NODE_ENV === 'production' && environment.DATABASE_URL === undefined) {
-    throw new Error(
+  const production = environment.NODE_ENV === 'production'
+  const problems: string[] = []
+  if (production && environment.DATABASE_URL === undefined) {
+    problems.push(
       'DATABASE_URL is not set. In production set DATABASE_URL to your Neon connection string ' +
         '(postgresql://user:password@host/db?sslmode=require); the embedded database is for ' +
         'development and tests only.',
     )
   }
+  const clerkKeys = [environment.CLERK_PUBLISHABLE_KEY, environment.CLERK_SECRET_KEY]
+  if (clerkKeys.filter(Boolean).length === 1) {
+    problems.push(
+      'Set both CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY, or neither (local sign-in).',
+    )
+  } else if (environment.AUTH_MODE === 'clerk' && !clerkKeys.every(Boolean)) {
+    problems.push('AUTH_MODE=clerk needs CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY.')
+  } else if (environment.AUTH_MODE === 'local' && clerkKeys.every(Boolean)) {
+    problems.push('AUTH_MODE=local cannot be combined with CLERK_PUBLISHABLE_KEY/CLERK_SECRET_KEY.')
+  } else if (production && !clerkKeys.every(Boolean) && environment.AUTH_MODE !== 'local') {
+    problems.push(
+      'CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set. In production, set them from ' +
+        'Clerk\u2019s dashboard; for a demo deployment with local sign-in, set AUTH_MODE=local.',
+    )
+  }
+  if (production && environment.APP_URL === undefined) {
+    problems.push(
+      'APP_URL is not set. In production set it to the origin users reach the app at ' +
+        '(https://quotebook.example.com); sessions are accepted only for that origin.',
+    )
+  }
+  if (problems.length > 0) throw new Error(problems.join('\n'))
   return environment
 }
 
@@ -45,3 +95,9 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
 if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env')
 
 export const env = parseEnvironment(process.env)
+
+// Read by @clerk/react-router when its modules load, so it is set here, before they do. Keyless
+// mode would create a Clerk application over the network whenever keys are missing; local mode
+// has none, on purpose. Telemetry would report to Clerk from a process that has no Clerk.
+process.env.CLERK_KEYLESS_DISABLED = '1'
+if (env.CLERK_SECRET_KEY === undefined) process.env.CLERK_TELEMETRY_DISABLED = '1'

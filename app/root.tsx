@@ -1,6 +1,17 @@
+import { ClerkProvider } from '@clerk/react-router'
+import { rootAuthLoader } from '@clerk/react-router/server'
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
+import { authMiddleware, authMode, sessionUser } from './auth/session.server'
+import { SiteHeader } from './components/site-header'
 import type { Route } from './+types/root'
 import './app.css'
+
+// clerkMiddleware() verifies the session of every request (see auth/session.server.ts).
+export const middleware: Route.MiddlewareFunction[] = authMiddleware
+
+export function loader(args: Route.LoaderArgs) {
+  return rootAuthLoader(args, async () => ({ authMode, user: await sessionUser(args) }))
+}
 
 export const links: Route.LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
@@ -15,7 +26,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Meta />
         <Links />
       </head>
-      <body className="bg-white text-gray-900 antialiased dark:bg-gray-950 dark:text-gray-100">
+      <body className="min-h-screen bg-white text-gray-900 antialiased dark:bg-gray-950 dark:text-gray-100">
         {children}
         <ScrollRestoration />
         <Scripts />
@@ -24,8 +35,18 @@ export function Layout({ children }: { children: React.ReactNode }) {
   )
 }
 
-export default function App() {
-  return <Outlet />
+export default function App({ loaderData }: Route.ComponentProps) {
+  const page = (
+    <>
+      <SiteHeader authMode={loaderData.authMode} user={loaderData.user} />
+      <Outlet />
+    </>
+  )
+  // Clerk's browser SDK loads only in Clerk mode; local mode's page never leaves this origin.
+  if (loaderData.authMode === 'clerk') {
+    return <ClerkProvider loaderData={loaderData}>{page}</ClerkProvider>
+  }
+  return page
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {

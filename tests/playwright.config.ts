@@ -8,6 +8,12 @@ const baseURL = `http://127.0.0.1:${port}`
 
 // `npx playwright install` cannot download here; Debian's chromium stands in for Playwright's own.
 const bundled = chromium.executablePath()
+
+// The online Clerk suite (tests/e2e/clerk-online.spec.ts) runs the server in Clerk mode;
+// everything else runs it in local mode, offline.
+const online = ['CLERK_PUBLISHABLE_KEY', 'CLERK_SECRET_KEY', 'E2E_CLERK_USER_EMAIL'].every(
+  (name) => process.env[name],
+)
 const executablePath = existsSync(bundled) ? undefined : '/usr/bin/chromium'
 
 export default defineConfig({
@@ -36,8 +42,16 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'js', use: { ...devices['Desktop Chrome'] } },
-    { name: 'no-js', use: { ...devices['Desktop Chrome'], javaScriptEnabled: false } },
+    // Every user flow, with JavaScript on and with it off.
+    { name: 'js', use: { ...devices['Desktop Chrome'] }, testIgnore: /startup\.spec/ },
+    {
+      name: 'no-js',
+      use: { ...devices['Desktop Chrome'], javaScriptEnabled: false },
+      // Clerk's own components need JavaScript.
+      testIgnore: /startup\.spec|clerk-online\.spec/,
+    },
+    // Start-up checks of the production server, which need no browser.
+    { name: 'server', testMatch: /startup\.spec/ },
   ],
   webServer: {
     // The production build, served as `npm start` serves it.
@@ -56,6 +70,13 @@ export default defineConfig({
       NODE_ENV: 'test',
       QUOTEBOOK_DATA_DIR: 'memory://',
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+      ...(online
+        ? {
+            CLERK_PUBLISHABLE_KEY: process.env.CLERK_PUBLISHABLE_KEY!,
+            CLERK_SECRET_KEY: process.env.CLERK_SECRET_KEY!,
+            ...(process.env.CLERK_JWT_KEY ? { CLERK_JWT_KEY: process.env.CLERK_JWT_KEY } : {}),
+          }
+        : {}),
     },
   },
 })

@@ -56,11 +56,7 @@ function lockDataDirectory(directory: string): () => void {
   }
 }
 
-async function start(
-  key: string,
-  dataDir: string,
-  migrate: boolean,
-): Promise<EmbeddedDatabase> {
+async function start(key: string, dataDir: string, migrate: boolean): Promise<EmbeddedDatabase> {
   let unlock = () => {}
   let pglitePath: string | undefined
   if (dataDir !== IN_MEMORY) {

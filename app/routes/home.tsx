@@ -1,3 +1,4 @@
+import { requireUserId } from '../auth/session.server'
 import { countQuotes } from '../db/user-messages.server'
 import type { Route } from './+types/home'
 
@@ -5,7 +6,8 @@ export function meta(): Route.MetaDescriptors {
   return [{ title: 'Quotebook' }]
 }
 
-export async function loader() {
+export async function loader(args: Route.LoaderArgs) {
+  await requireUserId(args)
   return { quotes: await countQuotes() }
 }
 

@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures'
 
-test('the home page reads from the database', async ({ page }) => {
+test('the home page reads from the database', async ({ page, user: _ }) => {
   const response = await page.goto('/')
   expect(response?.status()).toBe(200)
   await expect(page).toHaveTitle('Quotebook')

@@ -1,0 +1,137 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+/**
+ * The local identity issuer: without Clerk keys, the app signs session tokens in Clerk's format
+ * with its own RS256 key, and configures Clerk's SDK to verify them with the public half. The
+ * verification path (clerkMiddleware, rootAuthLoader, getAuth) is Clerk's own in both modes.
+ */
+
+// A production-format publishable key whose Frontend API host can never resolve, so Clerk's SDK
+// neither needs nor attempts a development handshake, and any redirect it builds is recognisable.
+export const LOCAL_FRONTEND_API = 'clerk.quotebook.invalid'
+export const LOCAL_PUBLISHABLE_KEY = `pk_live_${Buffer.from(`${LOCAL_FRONTEND_API}$`).toString('base64')}`
+// Clerk's loader insists on a secret key; with a JWT key it is only used for Backend API calls,
+// which nothing here makes.
+export const LOCAL_SECRET_KEY = 'sk_live_local_identity_not_a_secret'
+
+export const SESSION_SECONDS = 7 * 24 * 60 * 60
+
+export interface LocalIdentity {
+  publicKeyPem: string
+  privateKey: KeyObject
+}
+
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url')
+
+/** Signs a JWT with RS256. Tests use it to forge the tokens the app must refuse. */
+export function signJwt(header: object, payload: object, privateKey: KeyObject): string {
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`
+  return `${signingInput}.${base64url(sign('RSA-SHA256', Buffer.from(signingInput), privateKey))}`
+}
+
+/** A stable user id for an email address, shaped like Clerk's (`user_…`). */
+export function localUserId(email: string): string {
+  const digest = createHash('sha256').update(email.trim().toLowerCase()).digest('hex')
+  return `user_local_${digest.slice(0, 24)}`
+}
+
+export interface SessionToken {
+  token: string
+  iat: number
+  exp: number
+}
+
+export function mintSessionToken(
+  identity: LocalIdentity,
+  claims: { email: string; name?: string; origin: string },
+  now = Math.floor(Date.now() / 1000),
+): SessionToken {
+  const exp = now + SESSION_SECONDS
+  const payload = {
+    azp: claims.origin,
+    email: claims.email,
+    exp,
+    iat: now,
+    iss: `https://${LOCAL_FRONTEND_API}`,
+    ...(claims.name ? { name: claims.name } : {}),
+    nbf: now - 10,
+    sid: `sess_local_${randomBytes(12).toString('hex')}`,
+    sub: localUserId(claims.email),
+  }
+  const token = signJwt(
+    { alg: 'RS256', kid: 'ins_local', typ: 'JWT' },
+    payload,
+    identity.privateKey,
+  )
+  return { token, iat: now, exp }
+}
+
+function identityFrom(privateKey: KeyObject): LocalIdentity {
+  const publicKeyPem = createPublicKey(privateKey)
+    .export({ type: 'spki', format: 'pem' })
+    .toString()
+  return { privateKey, publicKeyPem }
+}
+
+const generate = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+
+// One key per data directory and process; like the embedded database it lives on globalThis, so
+// a re-evaluated module (Vite, tests) and the in-memory mode agree on it.
+const identities: Map<string, LocalIdentity> = ((
+  globalThis as { __quotebookIdentities?: Map<string, LocalIdentity> }
+).__quotebookIdentities ??= new Map())
+
+/** The issuer's key pair: generated on first start and kept in `<dataDir>/local-identity.pem`. */
+export function localIdentity(dataDir: string): LocalIdentity {
+  const key = dataDir === 'memory://' ? dataDir : resolve(dataDir)
+  let identity = identities.get(key)
+  if (identity !== undefined) return identity
+  if (dataDir === 'memory://') {
+    identity = identityFrom(generate())
+  } else {
+    const file = join(key, 'local-identity.pem')
+    mkdirSync(key, { recursive: true })
+    try {
+      const pem = generate().export({ type: 'pkcs8', format: 'pem' }).toString()
+      writeFileSync(file, pem, { flag: 'wx', mode: 0o600 })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    identity = identityFrom(createPrivateKey(readFileSync(file)))
+  }
+  identities.set(key, identity)
+  return identity
+}
+
+interface CookieOptions {
+  secure: boolean
+}
+
+const attributes = ({ secure }: CookieOptions, maxAge: number) =>
+  `Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? '; Secure' : ''}`
+
+/**
+ * `__session` and `__client_uat` as Clerk's browser SDK sets them (`__client_uat` is the token's
+ * `iat`), but HttpOnly: in local mode no browser code reads them.
+ */
+export function sessionCookies(session: SessionToken, options: CookieOptions): string[] {
+  const maxAge = session.exp - session.iat
+  return [
+    `__session=${session.token}; ${attributes(options, maxAge)}`,
+    `__client_uat=${session.iat}; ${attributes(options, maxAge)}`,
+  ]
+}
+
+export function clearedSessionCookies(options: CookieOptions): string[] {
+  return [`__session=; ${attributes(options, 0)}`, `__client_uat=0; ${attributes(options, 0)}`]
+}

@@ -1,0 +1,137 @@
+import { clerkMiddleware, getAuth } from '@clerk/react-router/server'
+import { type LoaderFunctionArgs, type MiddlewareFunction, redirect } from 'react-router'
+import { z } from 'zod'
+import { env } from '../env.server'
+import {
+  clearedSessionCookies,
+  LOCAL_FRONTEND_API,
+  LOCAL_PUBLISHABLE_KEY,
+  LOCAL_SECRET_KEY,
+  localIdentity,
+} from './local-identity.server'
+
+/**
+ * Who is signed in. Clerk's SDK verifies every session, in both modes:
+ * - clerk: keys from Clerk's dashboard; tokens come from Clerk.
+ * - local: no Clerk keys (development, tests, or AUTH_MODE=local); the app's own issuer signs
+ *   tokens in Clerk's format, and Clerk's SDK verifies them with the issuer's public key.
+ * The mode is decided once, here, at start-up.
+ */
+export type AuthMode = 'clerk' | 'local'
+export const authMode: AuthMode = env.CLERK_SECRET_KEY === undefined ? 'local' : 'clerk'
+
+export const issuer = authMode === 'local' ? localIdentity(env.QUOTEBOOK_DATA_DIR) : undefined
+
+if (authMode === 'local' && env.NODE_ENV === 'production') {
+  console.warn(
+    'AUTH_MODE=local in production: anyone can sign in as any email address. ' +
+      'Use this for demos only; set CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY for real users.',
+  )
+}
+
+const clerkOptions = {
+  ...(issuer
+    ? {
+        publishableKey: LOCAL_PUBLISHABLE_KEY,
+        secretKey: LOCAL_SECRET_KEY,
+        jwtKey: issuer.publicKeyPem,
+      }
+    : {
+        publishableKey: env.CLERK_PUBLISHABLE_KEY,
+        secretKey: env.CLERK_SECRET_KEY,
+        jwtKey: env.CLERK_JWT_KEY,
+      }),
+  signInUrl: '/sign-in',
+  signUpUrl: '/sign-up',
+}
+
+// Sessions are accepted only from the app's own origin (the token's `azp`). It is APP_URL when
+// set; in development the request's own origin, whatever host and port Vite picked.
+const fixedOrigin = env.APP_URL
+  ? clerkMiddleware({ ...clerkOptions, authorizedParties: [env.APP_URL] })
+  : undefined
+
+const verifySession: MiddlewareFunction<Response> = (args, next) =>
+  (
+    fixedOrigin ??
+    clerkMiddleware({ ...clerkOptions, authorizedParties: [new URL(args.request.url).origin] })
+  )(args, next)
+
+/** The origin the app is served at, for the `azp` of locally minted tokens. */
+export const appOrigin = (request: Request) => env.APP_URL ?? new URL(request.url).origin
+
+export const secureCookies = (request: Request) => appOrigin(request).startsWith('https:')
+
+const sessionCookieNames = /(?:^|;\s*)(?:__session|__client_uat)=/
+
+/**
+ * Local mode only. Clerk answers an expired session on a page load with a redirect to its
+ * Frontend API to refresh it (the "handshake"); there is no Frontend API here. That redirect,
+ * and any session Clerk refused, ends instead in a signed-out state with the cookies cleared.
+ */
+const endRefusedLocalSessions: MiddlewareFunction<Response> = async (args, next) => {
+  const response = await next()
+  const { request } = args
+  if (!sessionCookieNames.test(request.headers.get('Cookie') ?? '')) return response
+  const cleared = clearedSessionCookies({ secure: secureCookies(request) })
+  const location = response.headers.get('Location') ?? ''
+  if (response.status === 307 && new URL(location, request.url).hostname === LOCAL_FRONTEND_API) {
+    const url = new URL(request.url)
+    const headers = new Headers({
+      Location: `${url.pathname}${url.search}`,
+      'Cache-Control': 'no-store',
+    })
+    for (const cookie of cleared) headers.append('Set-Cookie', cookie)
+    return new Response(null, { status: 302, headers })
+  }
+  const { userId } = await getAuth(args as LoaderFunctionArgs)
+  const setsSession = response.headers
+    .getSetCookie()
+    .some((cookie) => cookie.startsWith('__session='))
+  if (userId === null && !setsSession) {
+    for (const cookie of cleared) response.headers.append('Set-Cookie', cookie)
+  }
+  return response
+}
+
+export const authMiddleware: MiddlewareFunction<Response>[] =
+  authMode === 'local' ? [endRefusedLocalSessions, verifySession] : [verifySession]
+
+type AuthArgs = Pick<LoaderFunctionArgs, 'request' | 'context' | 'params'>
+
+/**
+ * The signed-in user's id, from the session Clerk verified, or a redirect to the sign-in page
+ * that brings the user back here afterwards. The only way a loader or action learns who the
+ * user is.
+ */
+export async function requireUserId(args: AuthArgs): Promise<string> {
+  const { userId } = await getAuth(args as LoaderFunctionArgs)
+  if (userId) return userId
+  const url = new URL(args.request.url)
+  throw redirect(
+    `/sign-in?${new URLSearchParams({ redirect_url: `${url.pathname}${url.search}` })}`,
+  )
+}
+
+const profileClaims = z.object({
+  name: z.string().trim().min(1).max(200).optional().catch(undefined),
+  email: z.string().trim().min(1).max(320).optional().catch(undefined),
+})
+
+export interface SessionUser {
+  id: string
+  /** The name to show: the `name` claim, else the `email` claim, else null. */
+  displayName: string | null
+}
+
+/**
+ * The signed-in user, or null, from the verified session alone. Clerk adds `name` and `email`
+ * to its session token when the dashboard's session-token template asks for them; no call to
+ * Clerk's Backend API is made.
+ */
+export async function sessionUser(args: AuthArgs): Promise<SessionUser | null> {
+  const { userId, sessionClaims } = await getAuth(args as LoaderFunctionArgs)
+  if (!userId) return null
+  const claims = profileClaims.parse(sessionClaims ?? {})
+  return { id: userId, displayName: claims.name ?? claims.email ?? null }
+}

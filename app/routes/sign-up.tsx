@@ -1,0 +1,22 @@
+import { SignUp } from '@clerk/react-router'
+import { redirect } from 'react-router'
+import { authMode } from '../auth/session.server'
+import type { Route } from './+types/sign-up'
+
+export function meta(): Route.MetaDescriptors {
+  return [{ title: 'Sign up · Quotebook' }]
+}
+
+// Local sign-in makes the account on first use, so local mode has no separate sign-up.
+export function loader({ request }: Route.LoaderArgs) {
+  if (authMode === 'local') throw redirect(`/sign-in${new URL(request.url).search}`)
+  return null
+}
+
+export default function SignUpPage() {
+  return (
+    <main className="flex justify-center px-4 py-12">
+      <SignUp />
+    </main>
+  )
+}

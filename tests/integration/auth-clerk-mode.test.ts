@@ -1,0 +1,57 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { appHandler, get, ORIGIN, post } from '../helpers/app'
+import { refusedSessions, sessionToken } from '../helpers/sessions'
+
+// Clerk mode with production-format test keys and CLERK_JWT_KEY: Clerk's SDK verifies each
+// session with this test key pair, networkless, exactly as it verifies Clerk's own tokens.
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+process.env.CLERK_PUBLISHABLE_KEY = `pk_live_${Buffer.from('clerk.quotebook.test$').toString('base64')}`
+process.env.CLERK_SECRET_KEY = 'sk_live_quotebook_test_only'
+process.env.CLERK_JWT_KEY = publicKey.export({ type: 'spki', format: 'pem' }).toString()
+process.env.APP_URL = ORIGIN
+
+let handle: (request: Request) => Promise<Response>
+beforeAll(async () => {
+  handle = await appHandler()
+})
+
+const signInRedirect = '/sign-in?redirect_url=%2F'
+
+describe('Clerk mode', () => {
+  test('a valid session gets the home page, with the name from the token', async () => {
+    const { token, payload } = sessionToken(privateKey)
+    const response = await handle(get('/', { __session: token, __client_uat: String(payload.iat) }))
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).toContain('Signed in as <strong class="font-semibold">Ada Lovelace</strong>')
+  })
+
+  test('without a session, a page redirects to sign-in', async () => {
+    const response = await handle(get('/'))
+    expect(response.status).toBe(302)
+    expect(response.headers.get('Location')).toBe(signInRedirect)
+  })
+
+  test.each(refusedSessions(privateKey))(
+    'a session %s is signed out, never a 500',
+    async (_, cookies) => {
+      const response = await handle(get('/', cookies))
+      expect(response.status).toBe(302)
+      expect(response.headers.get('Location')).toBe(signInRedirect)
+    },
+  )
+
+  test('the local sign-in and sign-out endpoints do not exist', async () => {
+    expect((await handle(post('/sign-in', { email: 'ada@example.com' }))).status).toBe(404)
+    expect((await handle(post('/sign-out', {}))).status).toBe(404)
+  })
+
+  test('the sign-in page renders Clerk’s component, not the local form', async () => {
+    const response = await handle(get('/sign-in'))
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).not.toContain('name="email"')
+    expect(html).toContain(process.env.CLERK_PUBLISHABLE_KEY)
+  })
+})
