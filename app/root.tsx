@@ -1,17 +1,27 @@
 import { ClerkProvider } from '@clerk/react-router'
 import { rootAuthLoader } from '@clerk/react-router/server'
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
+import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
 import { authMiddleware, authMode, sessionUser } from './auth/session.server'
+import { ErrorPage } from './components/error-page'
 import { SiteHeader } from './components/site-header'
+import { assignRequestId, requestIdOf } from './http/request-id.server'
 import type { Route } from './+types/root'
 import './app.css'
 
 // clerkMiddleware() verifies the session of every request (see auth/session.server.ts).
-export const middleware: Route.MiddlewareFunction[] = authMiddleware
+export const middleware: Route.MiddlewareFunction[] = [assignRequestId, ...authMiddleware]
 
 export function loader(args: Route.LoaderArgs) {
-  return rootAuthLoader(args, async () => ({ authMode, user: await sessionUser(args) }))
+  return rootAuthLoader(args, async () => ({
+    authMode,
+    user: await sessionUser(args),
+    requestId: requestIdOf(args.context),
+  }))
 }
+
+// No database work here, so running it with every navigation costs nothing, and keeps the
+// request id on an error page the id of the request that failed.
+export const shouldRevalidate = () => true
 
 export const links: Route.LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
@@ -50,32 +60,5 @@ export default function App({ loaderData }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  let title = 'Something went wrong'
-  let message = 'An unexpected error occurred. Please try again.'
-  let stack: string | undefined
-  if (isRouteErrorResponse(error)) {
-    title = error.status === 404 ? 'Page not found' : `Error ${error.status}`
-    message =
-      error.status === 404
-        ? 'The page you asked for does not exist.'
-        : typeof error.data === 'string' && error.data !== ''
-          ? error.data
-          : error.statusText
-  } else if (import.meta.env.DEV && error instanceof Error) {
-    message = error.message
-    stack = error.stack
-  }
-  return (
-    <main className="mx-auto max-w-xl px-4 py-16">
-      <title>{`${title} · Quotebook`}</title>
-      <h1 className="text-2xl font-semibold">{title}</h1>
-      <p className="mt-4 text-gray-600 dark:text-gray-300">{message}</p>
-      {stack && <pre className="mt-4 overflow-x-auto text-xs">{stack}</pre>}
-      <p className="mt-8">
-        <a className="underline" href="/">
-          Back to Quotebook
-        </a>
-      </p>
-    </main>
-  )
+  return <ErrorPage error={error} />
 }

@@ -101,16 +101,22 @@ type AuthArgs = Pick<LoaderFunctionArgs, 'request' | 'context' | 'params'>
 
 /**
  * The signed-in user's id, from the session Clerk verified, or a redirect to the sign-in page
- * that brings the user back here afterwards. The only way a loader or action learns who the
- * user is.
+ * that brings the user back here afterwards (303 for a POST, so it becomes a GET). The only way
+ * a loader or action learns who the user is. `headers` go with the redirect.
  */
-export async function requireUserId(args: AuthArgs): Promise<string> {
+export async function requireUserId(
+  args: AuthArgs,
+  { headers }: { headers?: HeadersInit } = {},
+): Promise<string> {
   const { userId } = await getAuth(args as LoaderFunctionArgs)
   if (userId) return userId
   const url = new URL(args.request.url)
-  throw redirect(
-    `/sign-in?${new URLSearchParams({ redirect_url: `${url.pathname}${url.search}` })}`,
-  )
+  url.searchParams.delete('index') // React Router's marker for a form posted to an index route
+  const query = new URLSearchParams({ redirect_url: `${url.pathname}${url.search}` })
+  throw redirect(`/sign-in?${query}`, {
+    status: args.request.method === 'GET' ? 302 : 303,
+    headers,
+  })
 }
 
 const profileClaims = z.object({

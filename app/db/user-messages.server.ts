@@ -1,12 +1,40 @@
 import { z } from 'zod'
 import { sql } from './client.server'
 
-/** Queries on `user_messages`, one quote per user. Every row is checked against its schema. */
+/** Queries on `user_messages`: one quote per user. Every row is checked against its schema. */
 
-const countRow = z.object({ quotes: z.string().regex(/^\d+$/).transform(Number) })
+const quoteRow = z.object({
+  message: z.string(),
+  create_ts: z.date(),
+  update_ts: z.date(),
+})
 
-/** How many quotes are saved, all users together. */
-export async function countQuotes(): Promise<number> {
-  const rows = await sql`select count(*) as quotes from user_messages`
-  return countRow.parse(rows[0]).quotes
+export interface Quote {
+  text: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** The user's quote, or null. One round trip. */
+export async function getQuoteForUser(userId: string): Promise<Quote | null> {
+  const rows = await sql`
+    select message, create_ts, update_ts from user_messages where user_id = ${userId}`
+  if (rows.length === 0) return null
+  const row = quoteRow.parse(rows[0])
+  return { text: row.message, createdAt: row.create_ts, updatedAt: row.update_ts }
+}
+
+/**
+ * Saves the user's quote, replacing any earlier one. An upsert, so a double submit or two tabs
+ * saving at once can never collide on the primary key. One round trip.
+ */
+export async function saveQuote(userId: string, text: string): Promise<void> {
+  await sql`
+    insert into user_messages (user_id, message) values (${userId}, ${text})
+    on conflict (user_id) do update set message = excluded.message, update_ts = now()`
+}
+
+/** Deletes the user's quote; deleting one that does not exist is no error. One round trip. */
+export async function deleteQuote(userId: string): Promise<void> {
+  await sql`delete from user_messages where user_id = ${userId}`
 }

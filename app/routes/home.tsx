@@ -1,5 +1,21 @@
+import { useEffect, useRef } from 'react'
+import { data, Form, Link, redirect } from 'react-router'
 import { requireUserId } from '../auth/session.server'
-import { countQuotes } from '../db/user-messages.server'
+import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
+import { ErrorPage } from '../components/error-page'
+import { QuoteForm } from '../components/quote-form'
+import { databaseFailure, UNAVAILABLE } from '../db/errors.server'
+import { deleteQuote, getQuoteForUser, saveQuote } from '../db/user-messages.server'
+import {
+  consumedCookies,
+  draftCookie,
+  readDraft,
+  readStatus,
+  statusCookie,
+} from '../http/cookies.server'
+import { readForm } from '../http/form.server'
+import { logError, requestIdOf } from '../http/request-id.server'
+import { checkQuote } from '../quotes/quote-form'
 import type { Route } from './+types/home'
 
 export function meta(): Route.MetaDescriptors {
@@ -7,19 +23,173 @@ export function meta(): Route.MetaDescriptors {
 }
 
 export async function loader(args: Route.LoaderArgs) {
-  await requireUserId(args)
-  return { quotes: await countQuotes() }
+  const userId = await requireUserId(args)
+  const quote = await unlessUnavailable(args, getQuoteForUser(userId))
+  const { request } = args
+  const search = new URL(request.url).searchParams
+  const view = search.has('edit') ? 'edit' : search.has('delete') ? 'confirm-delete' : 'show'
+  const headers = new Headers()
+  for (const cookie of consumedCookies(request)) headers.append('Set-Cookie', cookie)
+  return data(
+    {
+      quote: quote && { text: quote.text },
+      view,
+      draft: readDraft(request),
+      status: readStatus(request),
+    },
+    { headers },
+  )
 }
 
-export default function Home({ loaderData }: Route.ComponentProps) {
+export async function action(args: Route.ActionArgs) {
+  const { request } = args
+  const form = await readForm(request)
+  const intent = form.get('intent')
+  const quotes = form.getAll('quote')
+  // Signed out mid-edit (a session that expired while the page was open): keep what was typed.
+  const keep = intent === 'save' && typeof quotes[0] === 'string' ? quotes[0] : undefined
+  const userId = await requireUserId(args, {
+    headers: keep ? { 'Set-Cookie': draftCookie(request, keep) } : undefined,
+  })
+  switch (intent) {
+    case 'save': {
+      const checked =
+        quotes.length === 1 ? checkQuote(quotes[0]) : { error: 'Send one quote at a time.' }
+      const typed = String(quotes[0] ?? '')
+      if (checked.error !== undefined) return data({ error: checked.error, typed }, { status: 400 })
+      const failure = await failureOf(args, saveQuote(userId, checked.quote))
+      if (failure) return data({ error: failure.message, typed }, { status: failure.status })
+      return redirect('/', {
+        status: 303,
+        headers: { 'Set-Cookie': statusCookie(request, 'saved') },
+      })
+    }
+    case 'delete': {
+      const failure = await failureOf(args, deleteQuote(userId))
+      if (failure) throw data({ message: failure.message }, { status: failure.status })
+      return redirect('/', {
+        status: 303,
+        headers: { 'Set-Cookie': statusCookie(request, 'deleted') },
+      })
+    }
+    default:
+      throw data('That form asked for something this page does not do.', { status: 400 })
+  }
+}
+
+/** The database's known failures, as a status and message for the user; logged either way. */
+async function failureOf(args: Route.ActionArgs, work: Promise<void>) {
+  try {
+    await work
+    return null
+  } catch (error) {
+    const failure = databaseFailure(error)
+    if (!failure) throw error
+    logError(args.context, args.request, 'database refused or unavailable', error)
+    return failure
+  }
+}
+
+async function unlessUnavailable<T>(args: Route.LoaderArgs, work: Promise<T>): Promise<T> {
+  try {
+    return await work
+  } catch (error) {
+    if (databaseFailure(error)?.status !== 503) throw error
+    logError(args.context, args.request, 'database unavailable', error)
+    throw data({ message: UNAVAILABLE, requestId: requestIdOf(args.context) }, { status: 503 })
+  }
+}
+
+const statusMessages = { saved: 'Your quote was saved.', deleted: 'Your quote was deleted.' }
+
+export default function Home({ loaderData, actionData }: Route.ComponentProps) {
+  const { quote, view, draft, status } = loaderData
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    // After a change, move focus to the page's heading so the new state is read from the top.
+    if (status) heading.current?.focus()
+  }, [status])
+
+  // What the form starts with: the text just refused, a draft kept across a sign-in, the quote.
+  const editing = actionData !== undefined || draft !== null || view === 'edit' || quote === null
+  const formText = actionData?.typed ?? draft ?? quote?.text ?? ''
+
   return (
-    <main className="mx-auto flex min-h-screen max-w-2xl flex-col items-center justify-center px-4 text-center">
-      <h1 className="text-4xl font-bold">Quotebook</h1>
-      <p className="mt-4 text-gray-600 dark:text-gray-300">
-        Save an inspiring quote for yourself. The database holds{' '}
-        <span data-testid="quote-count">{loaderData.quotes}</span>{' '}
-        {loaderData.quotes === 1 ? 'quote' : 'quotes'}.
+    <main className="mx-auto flex w-full max-w-2xl flex-col items-center px-4 py-12 text-center">
+      <h1
+        ref={heading}
+        tabIndex={-1}
+        className="text-4xl font-bold tracking-tight focus:outline-none"
+      >
+        Quotebook
+      </h1>
+      <p className="mt-3 text-lg text-gray-700 dark:text-gray-300">
+        {quote ? 'Your quote is wonderful...' : 'Save an inspiring quote for yourself...'}
       </p>
+      <div role="status" aria-live="polite" className="mt-4 min-h-6 text-sm font-medium">
+        {status && !actionData ? statusMessages[status] : null}
+      </div>
+      {draft !== null && !actionData && (
+        <p className="mt-2 rounded-md border border-amber-600 bg-amber-50 px-4 py-3 text-left text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
+          You were signed out before your quote was saved. Check it below, then save it.
+        </p>
+      )}
+      {view === 'confirm-delete' && quote && !actionData ? (
+        <DeleteConfirmation text={quote.text} />
+      ) : editing ? (
+        <QuoteForm
+          key={`${view}:${formText}`}
+          initialText={formText}
+          error={actionData?.error}
+          mode={quote ? 'edit' : 'create'}
+        />
+      ) : (
+        quote && <SavedQuote text={quote.text} />
+      )}
     </main>
   )
+}
+
+function SavedQuote({ text }: { text: string }) {
+  return (
+    <>
+      <blockquote className="mt-6 w-full text-3xl leading-snug font-semibold break-words whitespace-pre-line sm:text-4xl">
+        {text}
+      </blockquote>
+      <div className="mt-8 flex flex-wrap justify-center gap-3">
+        <Link to="/?edit" className={primaryButton}>
+          Edit
+        </Link>
+        <Link to="/?delete" className={secondaryButton}>
+          Delete Quote
+        </Link>
+      </div>
+    </>
+  )
+}
+
+function DeleteConfirmation({ text }: { text: string }) {
+  return (
+    <section aria-labelledby="confirm-delete" className="mt-6 w-full">
+      <h2 id="confirm-delete" className="text-xl font-semibold">
+        Delete your quote?
+      </h2>
+      <blockquote className="mt-4 text-lg break-words whitespace-pre-line text-gray-700 dark:text-gray-300">
+        {text}
+      </blockquote>
+      <Form method="post" action="/?index" className="mt-6 flex flex-wrap justify-center gap-3">
+        <input type="hidden" name="intent" value="delete" />
+        <button type="submit" className={dangerButton} autoFocus>
+          Yes, delete it
+        </button>
+        <Link to="/" className={secondaryButton}>
+          Keep it
+        </Link>
+      </Form>
+    </section>
+  )
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  return <ErrorPage error={error} />
 }

@@ -27,6 +27,6 @@ test.describe('real Clerk', () => {
     await clerk.signIn({ page, emailAddress: process.env.E2E_CLERK_USER_EMAIL! })
     await page.goto('/')
     await expect(page).toHaveURL('/')
-    await expect(page.getByTestId('quote-count')).toBeVisible()
+    await expect(page.getByText(/Save an inspiring quote|Your quote is wonderful/)).toBeVisible()
   })
 })

@@ -50,3 +50,19 @@ export function setCookies(
   }
   return cookies
 }
+
+let signIns = 0
+/** A new user, signed in through the local sign-in endpoint: the session cookies, by name. */
+export async function signedInUser(
+  handle: (request: Request) => Promise<Response>,
+  name = 'Ada Lovelace',
+): Promise<{ email: string; cookies: Record<string, string> }> {
+  signIns += 1
+  const email = `user-${process.pid}-${Date.now()}-${signIns}@example.com`
+  const response = await handle(post('/sign-in', { email, name }))
+  if (response.status !== 303) throw new Error(`sign-in answered ${response.status}`)
+  const cookies = Object.fromEntries(
+    [...setCookies(response)].map(([key, { value }]) => [key, value]),
+  )
+  return { email, cookies }
+}

@@ -1,0 +1,67 @@
+import { isRouteErrorResponse, useRouteLoaderData } from 'react-router'
+
+interface Props {
+  error: unknown
+  /** Messages for statuses this route knows better than the defaults. */
+  messages?: Partial<Record<number, string>>
+}
+
+const defaults: Record<number, { title: string; message: string }> = {
+  400: { title: 'That request was not understood', message: 'Go back and try again.' },
+  404: { title: 'Page not found', message: 'The page you asked for does not exist.' },
+  413: { title: 'Too much at once', message: 'That form was larger than Quotebook accepts.' },
+  503: {
+    title: 'Temporarily unavailable',
+    message: 'Quotebook is temporarily unavailable. Try again in a moment.',
+  },
+}
+
+/**
+ * The one error page: a title and message by status, the request id to quote when reporting it,
+ * and in development the stack. Nothing of the error's own text reaches production HTML, except
+ * a message a route chose to send.
+ */
+export function ErrorPage({ error, messages = {} }: Props) {
+  const rootData = useRouteLoaderData('root') as { requestId?: string } | undefined
+  let status = 500
+  let detail: string | undefined
+  if (isRouteErrorResponse(error)) {
+    status = error.status
+    const body = error.data as unknown
+    if (typeof body === 'string' && body !== '') detail = body
+    if (typeof body === 'object' && body !== null && 'message' in body)
+      detail = String(body.message)
+  }
+  const known = defaults[status]
+  const title = known?.title ?? (status >= 500 ? 'Something went wrong' : `Error ${status}`)
+  const message =
+    messages[status] ?? detail ?? known?.message ?? 'An unexpected error occurred. Try again.'
+  const stack = import.meta.env.DEV && error instanceof Error ? error.stack : undefined
+  return (
+    <main className="mx-auto max-w-xl px-4 py-16" aria-labelledby="error-title">
+      <title>{`${title} · Quotebook`}</title>
+      <h1 id="error-title" className="text-2xl font-semibold">
+        {title}
+      </h1>
+      <p className="mt-4 text-gray-700 dark:text-gray-300" role="alert">
+        {message}
+      </p>
+      {rootData?.requestId && (
+        <p className="mt-4 text-sm text-gray-700 dark:text-gray-300">
+          Request id: <code data-testid="request-id">{rootData.requestId}</code>
+        </p>
+      )}
+      {stack && <pre className="mt-4 overflow-x-auto text-xs">{stack}</pre>}
+      <p className="mt-8 flex gap-4">
+        {status >= 500 && (
+          <a className="underline" href="">
+            Try again
+          </a>
+        )}
+        <a className="underline" href="/">
+          Back to Quotebook
+        </a>
+      </p>
+    </main>
+  )
+}

@@ -1,0 +1,91 @@
+import { data } from 'react-router'
+
+export const FORM_MAX_BYTES = 16 * 1024
+
+/**
+ * The body of a form post, read only when it is what a form sends and no larger than
+ * `maxBytes`: 415 for another content type, 413 for a larger body, before any of it is parsed.
+ */
+export async function readForm(
+  request: Request,
+  maxBytes = FORM_MAX_BYTES,
+): Promise<URLSearchParams> {
+  const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw data('Send the form as application/x-www-form-urlencoded.', { status: 415 })
+  }
+  const declared = Number(request.headers.get('Content-Length') ?? '0')
+  if (declared > maxBytes) throw tooLarge(maxBytes)
+  return parseUrlEncoded(await readAtMost(request, maxBytes))
+}
+
+const malformed = () =>
+  data('The form could not be read: it is not valid form data.', { status: 400 })
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * application/x-www-form-urlencoded, strictly: URLSearchParams would quietly turn a broken
+ * percent-escape or invalid UTF-8 (such as an encoded lone surrogate) into U+FFFD and save it.
+ */
+export function parseUrlEncoded(body: Uint8Array): URLSearchParams {
+  const form = new URLSearchParams()
+  let text: string
+  try {
+    text = strictUtf8.decode(body)
+  } catch {
+    throw malformed()
+  }
+  if (text === '') return form
+  for (const pair of text.split('&')) {
+    if (pair === '') continue
+    const index = pair.indexOf('=')
+    const [name, value] = index === -1 ? [pair, ''] : [pair.slice(0, index), pair.slice(index + 1)]
+    form.append(decodeComponent(name), decodeComponent(value))
+  }
+  return form
+}
+
+function decodeComponent(component: string): string {
+  const plusAsSpace = component.replaceAll('+', ' ')
+  if (!plusAsSpace.includes('%')) return plusAsSpace
+  if (/%(?![0-9a-fA-F]{2})/.test(plusAsSpace)) throw malformed()
+  const bytes = Buffer.from(
+    plusAsSpace.replace(/%([0-9a-fA-F]{2})|[^%]+/g, (match, hex: string | undefined) =>
+      hex ? String.fromCharCode(Number.parseInt(hex, 16)) : Buffer.from(match).toString('latin1'),
+    ),
+    'latin1',
+  )
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    throw malformed()
+  }
+}
+
+const tooLarge = (maxBytes: number) =>
+  data(`The form is larger than ${maxBytes / 1024} KB.`, { status: 413 })
+
+// Content-Length may be absent (chunked) or wrong; count what actually arrives.
+async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array()
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel()
+      throw tooLarge(maxBytes)
+    }
+    chunks.push(value)
+  }
+  const body = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod'
+
+/**
+ * The quote form's rules, shared by the page (checked before submitting, with JavaScript) and
+ * the action (the authority). Lengths are counted in code points, as Postgres' char_length
+ * counts them, so the form and the database's check agree on what 500 characters means.
+ */
+export const QUOTE_MAX_LENGTH = 500
+
+export const codePoints = (text: string) => [...text].length
+
+// C0 and C1 controls and DEL, except newline and tab. NUL is refused before this runs.
+// eslint-disable-next-line no-control-regex
+const removableControls = /[\u0001-\u0008\u000b-\u001f\u007f-\u009f]/g
+
+export const quoteText = z
+  .string({ error: 'Write a quote before saving.' })
+  .refine((text) => !text.includes('\u0000'), {
+    message:
+      'Your quote contains a NUL character (U+0000), which cannot be saved. Remove it and try again.',
+    abort: true,
+  })
+  .refine((text) => text.isWellFormed(), {
+    message:
+      'Your quote contains an incomplete character (a lone UTF-16 surrogate). Retype it and try again.',
+    abort: true,
+  })
+  // Browsers send a textarea's line breaks as CRLF; the carriage return goes with the controls.
+  .transform((text) => text.replace(removableControls, '').trim())
+  .refine((text) => text.length > 0, { message: 'Write a quote before saving.', abort: true })
+  .superRefine((text, context) => {
+    const length = codePoints(text)
+    if (length > QUOTE_MAX_LENGTH) {
+      context.addIssue({
+        code: 'custom',
+        message: `Your quote can be at most ${QUOTE_MAX_LENGTH} characters (this one has ${length}).`,
+      })
+    }
+  })
+
+/** The first message for a quote that breaks a rule, or the cleaned text. */
+export function checkQuote(
+  input: unknown,
+): { quote: string; error?: undefined } | { error: string } {
+  const result = quoteText.safeParse(input)
+  if (result.success) return { quote: result.data }
+  return { error: result.error.issues[0]?.message ?? 'This quote cannot be saved.' }
+}

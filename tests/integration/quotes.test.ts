@@ -1,0 +1,312 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { localIdentity, localUserId } from '../../app/auth/local-identity.server'
+import { sql } from '../../app/db/client.server'
+import { appHandler, get, ORIGIN, post, setCookies, signedInUser } from '../helpers/app'
+import { storedQuote, storedRow } from '../helpers/quotes'
+import { now, sessionToken } from '../helpers/sessions'
+
+let handle: (request: Request) => Promise<Response>
+beforeAll(async () => {
+  handle = await appHandler()
+})
+
+const astral = '🙂'
+const save = (quote: string, cookies: Record<string, string>, extra: Record<string, string> = {}) =>
+  handle(post('/?index', { intent: 'save', quote, ...extra }, cookies))
+
+/** A signed-in user who has saved `text` (when given). */
+async function userWith(text?: string) {
+  const user = await signedInUser(handle)
+  if (text !== undefined) expect((await save(text, user.cookies)).status).toBe(303)
+  return user
+}
+
+describe('the home page', () => {
+  test('with no quote yet: the invitation and an empty, labelled form', async () => {
+    const { cookies } = await userWith()
+    const response = await handle(get('/', cookies))
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).toContain('Save an inspiring quote for yourself...')
+    expect(html).toContain('<label for="quote"')
+    expect(html).toContain('placeholder="Mistakes are the portals of discovery - James Joyce"')
+    expect(html).toContain('Save Quote')
+  })
+
+  test('with a quote: the quote, Edit and Delete Quote', async () => {
+    const { cookies } = await userWith('Mistakes are the portals of discovery - James Joyce')
+    const html = await (await handle(get('/', cookies))).text()
+    expect(html).toContain('Your quote is wonderful...')
+    expect(html).toMatch(
+      /<blockquote[^>]*>Mistakes are the portals of discovery - James Joyce<\/blockquote>/,
+    )
+    expect(html).toContain('href="/?edit"')
+    expect(html).toContain('href="/?delete"')
+  })
+
+  test('?edit shows the form filled in, with Save changes and Cancel', async () => {
+    const { cookies } = await userWith('First draft')
+    const html = await (await handle(get('/?edit', cookies))).text()
+    expect(html).toMatch(/<textarea[^>]*>First draft<\/textarea>/)
+    expect(html).toContain('Save changes')
+    expect(html).toMatch(/<a[^>]*href="\/"[^>]*>Cancel<\/a>/)
+  })
+
+  test('?delete asks for confirmation with a plain form', async () => {
+    const { cookies } = await userWith('Going soon')
+    const html = await (await handle(get('/?delete', cookies))).text()
+    expect(html).toContain('Delete your quote?')
+    expect(html).toContain('name="intent" value="delete"')
+  })
+})
+
+describe('saving', () => {
+  test('answers 303 to the home page, which then announces it once', async () => {
+    const { email, cookies } = await userWith()
+    const response = await save('  Stay hungry, stay foolish.  ', cookies)
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Location')).toBe('/')
+    expect(await storedQuote(email)).toBe('Stay hungry, stay foolish.')
+    const status = setCookies(response).get('quotebook_status')
+    expect(status?.value).toBe('saved')
+    const page = await handle(get('/', { ...cookies, quotebook_status: 'saved' }))
+    expect(await page.text()).toContain('Your quote was saved.')
+    expect(setCookies(page).get('quotebook_status')?.attributes).toContain('Max-Age=0')
+  })
+
+  test('a second save replaces the quote and sets update_ts', async () => {
+    const { email, cookies } = await userWith('one')
+    const before = await storedRow(email)
+    expect((await save('two', cookies)).status).toBe(303)
+    const after = await storedRow(email)
+    expect(after?.message).toBe('two')
+    expect(after?.create_ts).toEqual(before?.create_ts)
+    expect(after!.update_ts.getTime()).toBeGreaterThanOrEqual(before!.update_ts.getTime())
+  })
+
+  test.each([
+    ['500 astral characters', astral.repeat(500)],
+    ['emoji, combining marks and right-to-left text', '👩🏽‍🚀 Cafe\u0301 שלום مرحبا'],
+    ['text that looks like SQL', "'); drop table user_messages; --"],
+    ['HTML', '<img src=x onerror=alert(1)>'],
+  ])('stores %s exactly', async (_, text) => {
+    const { email, cookies } = await userWith()
+    expect((await save(text, cookies)).status).toBe(303)
+    expect(await storedQuote(email)).toBe(text)
+  })
+
+  test('stores line breaks as LF and drops other control characters', async () => {
+    const { email, cookies } = await userWith()
+    expect((await save('one\r\ntwo\u0007', cookies)).status).toBe(303)
+    expect(await storedQuote(email)).toBe('one\ntwo')
+  })
+
+  test('escapes HTML in the page', async () => {
+    const { cookies } = await userWith('<img src=x onerror=alert(1)>')
+    const html = await (await handle(get('/', cookies))).text()
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(html).not.toContain('<img src=x')
+  })
+
+  test.each([
+    [
+      '501 astral characters',
+      astral.repeat(501),
+      'Your quote can be at most 500 characters (this one has 501).',
+    ],
+    ['an empty quote', '', 'Write a quote before saving.'],
+    ['only whitespace', ' \r\n\t ', 'Write a quote before saving.'],
+    ['a NUL character', 'a\u0000b', 'Your quote contains a NUL character (U+0000)'],
+  ])(
+    'refuses %s with 400 and a message, keeping the text and the saved quote',
+    async (_, text, message) => {
+      const { email, cookies } = await userWith('the saved one')
+      const response = await save(text, cookies)
+      expect(response.status).toBe(400)
+      const html = await response.text()
+      expect(html).toContain(message)
+      expect(html).toMatch(
+        /<textarea[^>]*aria-invalid="true"[^>]*aria-describedby="quote-error quote-length"/,
+      )
+      // The typed text comes back as it was (a NUL cannot be written into HTML at all).
+      if (text.trim() !== '' && !text.includes('\u0000'))
+        expect(html).toContain(`>${text}</textarea>`)
+      expect(await storedQuote(email)).toBe('the saved one')
+    },
+  )
+
+  test('refuses an encoded lone surrogate with 400, changing nothing', async () => {
+    const { email, cookies } = await userWith('kept')
+    const response = await handle(
+      new Request(`${ORIGIN}/?index`, {
+        method: 'POST',
+        body: 'intent=save&quote=%ED%A0%BD',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Cookie: Object.entries(cookies)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('; '),
+        },
+      }),
+    )
+    expect(response.status).toBe(400)
+    expect(await storedQuote(email)).toBe('kept')
+  })
+
+  test('20 concurrent saves from one user leave one row, holding one of them', async () => {
+    const { email, cookies } = await userWith()
+    const texts = Array.from({ length: 20 }, (_, index) => `concurrent ${index}`)
+    const responses = await Promise.all(texts.map((text) => save(text, cookies)))
+    expect(responses.map((response) => response.status)).toEqual(texts.map(() => 303))
+    const rows = await sql`select message from user_messages where user_id = ${localUserId(email)}`
+    expect(rows).toHaveLength(1)
+    expect(texts).toContain(rows[0]!.message)
+    // Once they are done, the next write is the one that stays.
+    expect((await save('the last word', cookies)).status).toBe(303)
+    expect(await storedQuote(email)).toBe('the last word')
+  })
+
+  test('a user_id in the form is ignored: the session decides whose quote it is', async () => {
+    const victim = await userWith('the victim’s own')
+    const attacker = await userWith()
+    const response = await save('overwritten?', attacker.cookies, {
+      user_id: localUserId(victim.email),
+    })
+    expect(response.status).toBe(303)
+    expect(await storedQuote(victim.email)).toBe('the victim’s own')
+    expect(await storedQuote(attacker.email)).toBe('overwritten?')
+  })
+
+  test('two quote fields are refused', async () => {
+    const { email, cookies } = await userWith('kept')
+    const form = new URLSearchParams([
+      ['intent', 'save'],
+      ['quote', 'one'],
+      ['quote', 'two'],
+    ])
+    const response = await handle(post('/?index', form, cookies))
+    expect(response.status).toBe(400)
+    expect(await storedQuote(email)).toBe('kept')
+  })
+})
+
+describe('deleting', () => {
+  test('removes the quote and answers 303', async () => {
+    const { email, cookies } = await userWith('short-lived')
+    const response = await handle(post('/?index', { intent: 'delete' }, cookies))
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Location')).toBe('/')
+    expect(await storedQuote(email)).toBeNull()
+  })
+
+  test('is idempotent: with nothing saved it still answers 303', async () => {
+    const { email, cookies } = await userWith()
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect((await handle(post('/?index', { intent: 'delete' }, cookies))).status).toBe(303)
+    }
+    expect(await storedQuote(email)).toBeNull()
+  })
+})
+
+describe('other requests', () => {
+  test.each([
+    ['an unknown intent', { intent: 'publish', quote: 'x' }],
+    ['no intent', { quote: 'x' }],
+  ])('%s gets a 400 and changes nothing', async (_, form) => {
+    const { email, cookies } = await userWith('kept')
+    const response = await handle(post('/?index', form, cookies))
+    expect(response.status).toBe(400)
+    expect(await storedQuote(email)).toBe('kept')
+  })
+
+  test('a form body over 16 KB gets a 413 before it is read, changing nothing', async () => {
+    const { email, cookies } = await userWith('kept')
+    const response = await save('a'.repeat(17 * 1024), cookies)
+    expect(response.status).toBe(413)
+    expect(await storedQuote(email)).toBe('kept')
+  })
+
+  test('a 16 KB+ body without Content-Length also gets a 413', async () => {
+    const { email, cookies } = await userWith('kept')
+    const chunk = new TextEncoder().encode(`intent=save&quote=${'a'.repeat(20 * 1024)}`)
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(chunk)
+        controller.close()
+      },
+    })
+    const response = await handle(
+      new Request(`${ORIGIN}/?index`, {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Cookie: Object.entries(cookies)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('; '),
+        },
+      } as RequestInit),
+    )
+    expect(response.status).toBe(413)
+    expect(await storedQuote(email)).toBe('kept')
+  })
+
+  test('a body that is not form-encoded gets a 415', async () => {
+    const { email, cookies } = await userWith('kept')
+    const form = new FormData()
+    form.set('intent', 'save')
+    form.set('quote', 'multipart')
+    const response = await handle(
+      new Request(`${ORIGIN}/?index`, {
+        method: 'POST',
+        body: form,
+        headers: {
+          Cookie: Object.entries(cookies)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('; '),
+        },
+      }),
+    )
+    expect(response.status).toBe(415)
+    expect(await storedQuote(email)).toBe('kept')
+  })
+})
+
+describe('a save from a session that has ended', () => {
+  const issuer = localIdentity(process.env.QUOTEBOOK_DATA_DIR!)
+
+  test('keeps the text, writes nothing, and offers it again once signed in', async () => {
+    const { email, cookies } = await userWith('before')
+    // The session as it was when the page loaded, now expired.
+    const expired = sessionToken(
+      issuer.privateKey,
+      { sub: localUserId(email), iat: now() - 3600, nbf: now() - 3610, exp: now() - 60 },
+      'https://clerk.quotebook.invalid',
+    )
+    const response = await save('typed while signed out 🙂', {
+      __session: expired.token,
+      __client_uat: String(expired.payload.iat),
+    })
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Location')).toBe('/sign-in?redirect_url=%2F')
+    expect(await storedQuote(email)).toBe('before')
+    const draft = setCookies(response).get('quotebook_draft')
+    expect(draft?.attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Lax']))
+
+    const page = await handle(get('/', { ...cookies, quotebook_draft: draft!.value }))
+    const html = await page.text()
+    expect(html).toContain('You were signed out before your quote was saved.')
+    expect(html).toMatch(/<textarea[^>]*>typed while signed out 🙂<\/textarea>/)
+    expect(setCookies(page).get('quotebook_draft')?.attributes).toContain('Max-Age=0')
+    expect(await storedQuote(email)).toBe('before')
+  })
+
+  test('with no session at all, a save is redirected to sign-in and writes nothing', async () => {
+    const response = await save('anonymous', {})
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Location')).toBe('/sign-in?redirect_url=%2F')
+    const rows = await sql`select 1 from user_messages where message = 'anonymous'`
+    expect(rows).toEqual([])
+  })
+})
