@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, defineConfig, devices } from '@playwright/test'
+import { e2eDataDir } from './helpers/e2e-paths'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const port = Number(process.env.E2E_PORT ?? 4317)
@@ -66,9 +67,9 @@ export default defineConfig({
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
-      // Not "production": without DATABASE_URL the server then uses a fresh in-memory database.
+      // Not "production": without DATABASE_URL the server then uses the embedded database.
       NODE_ENV: 'test',
-      QUOTEBOOK_DATA_DIR: 'memory://',
+      QUOTEBOOK_DATA_DIR: e2eDataDir,
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
       ...(online
         ? {

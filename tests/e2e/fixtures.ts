@@ -1,4 +1,11 @@
+import { createPrivateKey } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
+import { LOCAL_FRONTEND_API, localUserId } from '../../app/auth/local-identity.server'
+import { e2eDataDir, screenshotDir } from '../helpers/e2e-paths'
+import { now, sessionToken } from '../helpers/sessions'
 
 const loopback = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
@@ -56,3 +63,49 @@ export const test = base.extend<{ offsiteRequests: string[]; user: TestUser }>({
 })
 
 export { expect }
+
+/** Keeps a screenshot of the page's current state in tests/.artifacts/screenshots. */
+export async function keepScreenshot(page: Page, state: string) {
+  const project = base.info().project.name
+  await page.screenshot({ path: join(screenshotDir, `${state}-${project}.png`), fullPage: true })
+}
+
+/**
+ * Axe finds no accessibility violations in the page's current state. Axe runs as JavaScript in
+ * the page, so the no-js project, whose pages are the same server-rendered HTML, leaves it to
+ * the js project.
+ */
+export async function expectAccessible(page: Page) {
+  if (base.info().project.use.javaScriptEnabled === false) return
+  const results = await new AxeBuilder({ page }).analyze()
+  expect(
+    results.violations.map(({ id, help, nodes }) => ({
+      id,
+      help,
+      targets: nodes.map((node) => node.target),
+    })),
+  ).toEqual([])
+}
+
+/** Replaces the context's session with one that expired, for the same user, as an hour-old tab has. */
+export async function expireSession(page: Page, user: TestUser) {
+  const key = createPrivateKey(readFileSync(join(e2eDataDir, 'local-identity.pem')))
+  const { token, payload } = sessionToken(
+    key,
+    {
+      sub: localUserId(user.email),
+      iat: now() - 3600,
+      nbf: now() - 3610,
+      exp: now() - 60,
+      azp: baseUrl(page),
+    },
+    `https://${LOCAL_FRONTEND_API}`,
+  )
+  const url = baseUrl(page)
+  await page.context().addCookies([
+    { name: '__session', value: token, url },
+    { name: '__client_uat', value: String(payload.iat), url },
+  ])
+}
+
+const baseUrl = (page: Page) => new URL(page.url()).origin

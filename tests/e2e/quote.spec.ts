@@ -1,0 +1,154 @@
+import {
+  expect,
+  expectAccessible,
+  expireSession,
+  keepScreenshot,
+  newUser,
+  signIn,
+  test,
+} from './fixtures'
+
+const quoteField = (page: import('@playwright/test').Page) =>
+  page.getByLabel(/^(Your quote|Edit your quote)$/)
+
+test('the whole journey: save, reload, edit, cancel, edit, save, delete', async ({
+  page,
+  user: _,
+}) => {
+  await page.goto('/')
+  await expect(page.getByText('Save an inspiring quote for yourself...')).toBeVisible()
+  await expect(quoteField(page)).toHaveAttribute(
+    'placeholder',
+    'Mistakes are the portals of discovery - James Joyce',
+  )
+  await expectAccessible(page)
+  await keepScreenshot(page, 'empty')
+
+  await quoteField(page).fill('Mistakes are the portals of discovery - James Joyce')
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await expect(page.getByText('Your quote is wonderful...')).toBeVisible()
+  await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
+  await expect(page.locator('blockquote')).toHaveText(
+    'Mistakes are the portals of discovery - James Joyce',
+  )
+  await expectAccessible(page)
+  await keepScreenshot(page, 'saved')
+
+  await page.reload()
+  await expect(page.locator('blockquote')).toHaveText(
+    'Mistakes are the portals of discovery - James Joyce',
+  )
+  await expect(page.getByRole('status')).toHaveText('')
+
+  await page.getByRole('link', { name: 'Edit' }).click()
+  await expect(quoteField(page)).toHaveValue('Mistakes are the portals of discovery - James Joyce')
+  await expect(page.getByRole('button', { name: 'Save changes' })).toBeVisible()
+  await expectAccessible(page)
+  await keepScreenshot(page, 'editing')
+  await page.getByRole('link', { name: 'Cancel' }).click()
+  await expect(page.locator('blockquote')).toHaveText(
+    'Mistakes are the portals of discovery - James Joyce',
+  )
+
+  await page.getByRole('link', { name: 'Edit' }).click()
+  await quoteField(page).fill('The only way out is through.\n— Robert Frost')
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await expect(page.locator('blockquote')).toHaveText(
+    'The only way out is through.\n— Robert Frost',
+  )
+
+  await page.getByRole('link', { name: 'Delete Quote' }).click()
+  await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeVisible()
+  await expectAccessible(page)
+  await keepScreenshot(page, 'confirm-delete')
+  await page.getByRole('button', { name: 'Yes, delete it' }).click()
+  await expect(page.getByText('Save an inspiring quote for yourself...')).toBeVisible()
+  await expect(page.getByRole('status')).toHaveText('Your quote was deleted.')
+  await expect(quoteField(page)).toHaveValue('')
+})
+
+test('a validation error keeps what was typed, next to the field', async ({ page, user: _ }) => {
+  await page.goto('/')
+  const tooLong = `${'🙂'.repeat(501)}`
+  await quoteField(page).fill(tooLong)
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await expect(
+    page.getByText('Your quote can be at most 500 characters (this one has 501).'),
+  ).toBeVisible()
+  await expect(quoteField(page)).toHaveValue(tooLong)
+  await expect(quoteField(page)).toHaveAttribute('aria-invalid', 'true')
+  await expect(quoteField(page)).toBeFocused()
+  await expectAccessible(page)
+  await keepScreenshot(page, 'error')
+
+  await quoteField(page).fill('   ')
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await expect(page.getByText('Write a quote before saving.')).toBeVisible()
+  await expect(quoteField(page)).toHaveValue('   ')
+})
+
+test('a save after the session expired keeps the text through signing in again', async ({
+  page,
+}) => {
+  const user = newUser('Ada Lovelace')
+  await signIn(page, user)
+  await page.goto('/')
+  await quoteField(page).fill('Typed over lunch, saved after.')
+  await expireSession(page, user)
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+
+  await expect(page).toHaveURL('/sign-in?redirect_url=%2F')
+  await page.getByLabel('Email').fill(user.email)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+
+  await expect(page).toHaveURL('/')
+  await expect(page.getByText('You were signed out before your quote was saved.')).toBeVisible()
+  await expect(quoteField(page)).toHaveValue('Typed over lunch, saved after.')
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await expect(page.locator('blockquote')).toHaveText('Typed over lunch, saved after.')
+})
+
+test('two users in two contexts each see only their own quote', async ({ browser }) => {
+  const contexts = await Promise.all([browser.newContext(), browser.newContext()])
+  const pages = await Promise.all(contexts.map((context) => context.newPage()))
+  const texts = ['Ada’s quote', 'Grace’s quote']
+  for (const [index, page] of pages.entries()) {
+    await signIn(page, newUser())
+    await page.goto('/')
+    await quoteField(page).fill(texts[index]!)
+    await page.getByRole('button', { name: 'Save Quote' }).click()
+  }
+  for (const [index, page] of pages.entries()) {
+    await page.reload()
+    await expect(page.locator('blockquote')).toHaveText(texts[index]!)
+  }
+  await Promise.all(contexts.map((context) => context.close()))
+})
+
+test('a quote that is HTML renders as text, and runs nothing', async ({ page, user: _ }) => {
+  const dialogs: string[] = []
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message())
+    void dialog.dismiss()
+  })
+  await page.goto('/')
+  await quoteField(page).fill('<img src=x onerror=alert(1)>')
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await expect(page.locator('blockquote')).toHaveText('<img src=x onerror=alert(1)>')
+  await page.reload()
+  await expect(page.locator('blockquote')).toHaveText('<img src=x onerror=alert(1)>')
+  await expect(page.locator('blockquote img')).toHaveCount(0)
+  expect(dialogs).toEqual([])
+})
+
+test('an unknown path is a 404 page', async ({ page, user: _ }) => {
+  const response = await page.goto('/no/such/page')
+  expect(response?.status()).toBe(404)
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
+  await expectAccessible(page)
+})
+
+test('the sign-in page is accessible', async ({ page }) => {
+  await page.goto('/sign-in')
+  await expectAccessible(page)
+})
