@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test'
 import {
   expect,
   expectAccessible,
@@ -8,8 +9,7 @@ import {
   test,
 } from './fixtures'
 
-const quoteField = (page: import('@playwright/test').Page) =>
-  page.getByLabel(/^(Your quote|Edit your quote)$/)
+const quoteField = (page: Page) => page.getByLabel(/^(Your quote|Edit your quote)$/)
 
 test('the whole journey: save, reload, edit, cancel, edit, save, delete', async ({
   page,
