@@ -13,7 +13,11 @@ const production = {
 
 describe('parseEnvironment', () => {
   test('development needs nothing: the embedded database in .data, local sign-in', () => {
-    expect(parseEnvironment({})).toEqual({ NODE_ENV: 'development', QUOTEBOOK_DATA_DIR: '.data' })
+    expect(parseEnvironment({})).toEqual({
+      NODE_ENV: 'development',
+      QUOTEBOOK_DATA_DIR: '.data',
+      QUERY_TIMEOUT_MS: 5000,
+    })
   })
 
   test('an empty variable counts as unset', () => {

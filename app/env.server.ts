@@ -43,6 +43,17 @@ const environmentSchema = z.object({
     })
     .optional(),
   AUTH_MODE: z.enum(['clerk', 'local']).optional(),
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret of a Clerk webhook (whsec_…)')
+    .optional(),
+  QUERY_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(5_000),
 })
 
 export type Environment = z.infer<typeof environmentSchema>

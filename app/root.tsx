@@ -3,13 +3,19 @@ import { rootAuthLoader } from '@clerk/react-router/server'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
 import { authMiddleware, authMode, sessionUser } from './auth/session.server'
 import { ErrorPage } from './components/error-page'
+import { useNonce } from './components/nonce'
 import { SiteHeader } from './components/site-header'
 import { assignRequestId, requestIdOf } from './http/request-id.server'
+import { securityHeaders } from './http/security-headers.server'
 import type { Route } from './+types/root'
 import './app.css'
 
 // clerkMiddleware() verifies the session of every request (see auth/session.server.ts).
-export const middleware: Route.MiddlewareFunction[] = [assignRequestId, ...authMiddleware]
+export const middleware: Route.MiddlewareFunction[] = [
+  assignRequestId,
+  securityHeaders,
+  ...authMiddleware,
+]
 
 export function loader(args: Route.LoaderArgs) {
   return rootAuthLoader(args, async () => ({
@@ -28,24 +34,28 @@ export const links: Route.LinksFunction = () => [
 ]
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce()
   return (
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
-        <Links />
+        {/* Stylesheets come from 'self' and need no nonce; an empty one keeps <ServerRouter nonce>
+            off the <link>, where the browser would not hide it and hydration would differ. */}
+        <Links nonce="" />
       </head>
       <body className="min-h-screen bg-white text-gray-900 antialiased dark:bg-gray-950 dark:text-gray-100">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )
 }
 
 export default function App({ loaderData }: Route.ComponentProps) {
+  const nonce = useNonce()
   const page = (
     <>
       <SiteHeader authMode={loaderData.authMode} user={loaderData.user} />
@@ -54,7 +64,11 @@ export default function App({ loaderData }: Route.ComponentProps) {
   )
   // Clerk's browser SDK loads only in Clerk mode; local mode's page never leaves this origin.
   if (loaderData.authMode === 'clerk') {
-    return <ClerkProvider loaderData={loaderData}>{page}</ClerkProvider>
+    return (
+      <ClerkProvider loaderData={loaderData} nonce={nonce || undefined}>
+        {page}
+      </ClerkProvider>
+    )
   }
   return page
 }

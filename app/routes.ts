@@ -5,5 +5,7 @@ export default [
   route('sign-in/*', 'routes/sign-in.tsx'),
   route('sign-up/*', 'routes/sign-up.tsx'),
   route('sign-out', 'routes/sign-out.tsx'),
+  route('healthz', 'routes/healthz.ts'),
+  route('api/webhooks/clerk', 'routes/clerk-webhook.ts'),
   route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig

@@ -45,6 +45,14 @@ const clerkOptions = {
   signUpUrl: '/sign-up',
 }
 
+/** The host of Clerk's Frontend API, which the publishable key encodes. */
+export const clerkFrontendApi = Buffer.from(
+  clerkOptions.publishableKey!.split('_')[2] ?? '',
+  'base64',
+)
+  .toString()
+  .replace(/\$$/, '')
+
 // Sessions are accepted only from the app's own origin (the token's `azp`). It is APP_URL when
 // set; in development the request's own origin, whatever host and port Vite picked.
 const fixedOrigin = env.APP_URL

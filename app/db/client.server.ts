@@ -1,4 +1,4 @@
-import { neon, neonConfig } from '@neondatabase/serverless'
+import { neon, neonConfig, type NeonQueryPromise } from '@neondatabase/serverless'
 import { env } from '../env.server'
 import { embeddedDatabase } from './embedded.server'
 import { isLocalDatabaseUrl, localTransport } from './local-transport.server'
@@ -28,3 +28,30 @@ function connectionString(): string | (() => Promise<string>) {
 }
 
 export const sql = neon({ connectionString: connectionString() })
+
+/** Options that give one request to the database a deadline (QUERY_TIMEOUT_MS). */
+const deadline = () => ({ fetchOptions: { signal: AbortSignal.timeout(env.QUERY_TIMEOUT_MS) } })
+
+/**
+ * Runs one statement as `userId`: in one transaction (one HTTP round trip on Neon) that first
+ * switches to the quotebook_app role and sets app.user_id, so row-level security admits only
+ * that user's rows whatever the statement says. Every per-user query goes through here.
+ */
+export async function asUser<Row>(
+  userId: string,
+  statement: NeonQueryPromise<false, false, Row[]>,
+): Promise<Row[]> {
+  const [, rows] = await sql.transaction(
+    [
+      sql`select set_config('role', 'quotebook_app', true), set_config('app.user_id', ${userId}, true)`,
+      statement,
+    ],
+    deadline(),
+  )
+  return rows as Row[]
+}
+
+/** `select 1`, within the deadline: whether the database answers at all. */
+export async function checkDatabase(): Promise<void> {
+  await sql.query('select 1', [], deadline())
+}

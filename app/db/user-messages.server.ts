@@ -1,7 +1,10 @@
 import { z } from 'zod'
-import { sql } from './client.server'
+import { asUser, sql } from './client.server'
 
-/** Queries on `user_messages`: one quote per user. Every row is checked against its schema. */
+/**
+ * Queries on `user_messages`: one quote per user. Each runs as its user under row-level security
+ * (`asUser`), and every row is checked against its schema.
+ */
 
 const quoteRow = z.object({
   message: z.string(),
@@ -17,8 +20,10 @@ export interface Quote {
 
 /** The user's quote, or null. One round trip. */
 export async function getQuoteForUser(userId: string): Promise<Quote | null> {
-  const rows = await sql`
-    select message, create_ts, update_ts from user_messages where user_id = ${userId}`
+  const rows = await asUser(
+    userId,
+    sql`select message, create_ts, update_ts from user_messages where user_id = ${userId}`,
+  )
   if (rows.length === 0) return null
   const row = quoteRow.parse(rows[0])
   return { text: row.message, createdAt: row.create_ts, updatedAt: row.update_ts }
@@ -29,12 +34,15 @@ export async function getQuoteForUser(userId: string): Promise<Quote | null> {
  * saving at once can never collide on the primary key. One round trip.
  */
 export async function saveQuote(userId: string, text: string): Promise<void> {
-  await sql`
-    insert into user_messages (user_id, message) values (${userId}, ${text})
-    on conflict (user_id) do update set message = excluded.message, update_ts = now()`
+  await asUser(
+    userId,
+    sql`
+      insert into user_messages (user_id, message) values (${userId}, ${text})
+      on conflict (user_id) do update set message = excluded.message, update_ts = now()`,
+  )
 }
 
 /** Deletes the user's quote; deleting one that does not exist is no error. One round trip. */
 export async function deleteQuote(userId: string): Promise<void> {
-  await sql`delete from user_messages where user_id = ${userId}`
+  await asUser(userId, sql`delete from user_messages where user_id = ${userId}`)
 }

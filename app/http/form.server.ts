@@ -14,9 +14,7 @@ export async function readForm(
   if (type !== 'application/x-www-form-urlencoded') {
     throw data('Send the form as application/x-www-form-urlencoded.', { status: 415 })
   }
-  const declared = Number(request.headers.get('Content-Length') ?? '0')
-  if (declared > maxBytes) throw tooLarge(maxBytes)
-  return parseUrlEncoded(await readAtMost(request, maxBytes))
+  return parseUrlEncoded(await readBody(request, maxBytes))
 }
 
 const malformed = () =>
@@ -63,7 +61,14 @@ function decodeComponent(component: string): string {
 }
 
 const tooLarge = (maxBytes: number) =>
-  data(`The form is larger than ${maxBytes / 1024} KB.`, { status: 413 })
+  data(`The request body is larger than ${maxBytes / 1024} KB.`, { status: 413 })
+
+/** The raw body, or a 413 once more than `maxBytes` have arrived (or are declared). */
+export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('Content-Length') ?? '0')
+  if (declared > maxBytes) throw tooLarge(maxBytes)
+  return readAtMost(request, maxBytes)
+}
 
 // Content-Length may be absent (chunked) or wrong; count what actually arrives.
 async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array> {

@@ -1,6 +1,7 @@
 import { SignIn } from '@clerk/react-router'
 import { data, Form, redirect, useNavigation } from 'react-router'
 import { safeRedirectPath } from '../auth/redirect'
+import { readForm } from '../http/form.server'
 import { type SignInFormErrors, signInForm } from '../auth/sign-in-form'
 import { mintSessionToken, sessionCookies } from '../auth/local-identity.server'
 import { appOrigin, authMode, issuer, secureCookies, sessionUser } from '../auth/session.server'
@@ -19,7 +20,7 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   // Clerk mode signs in through Clerk's own components; this endpoint does not exist there.
   if (!issuer) throw data('Not found', { status: 404 })
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const parsed = signInForm.safeParse(form)
   if (!parsed.success) {
     const errors: SignInFormErrors = {}

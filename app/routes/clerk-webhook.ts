@@ -1,0 +1,48 @@
+import { verifyWebhook } from '@clerk/react-router/webhooks'
+import { data } from 'react-router'
+import { databaseFailure } from '../db/errors.server'
+import { deleteQuote } from '../db/user-messages.server'
+import { env } from '../env.server'
+import { readBody } from '../http/form.server'
+import { logError } from '../http/request-id.server'
+import type { Route } from './+types/clerk-webhook'
+
+const WEBHOOK_MAX_BYTES = 64 * 1024
+
+/**
+ * Clerk's webhook: when a user is deleted in Clerk, their quote goes too. Register
+ * https://<your app>/api/webhooks/clerk in Clerk's dashboard for `user.deleted`, and set
+ * CLERK_WEBHOOK_SIGNING_SECRET to its signing secret. Svix signs each delivery; verifyWebhook
+ * checks the signature and the timestamp's tolerance.
+ */
+export async function action({ request, context }: Route.ActionArgs) {
+  const signingSecret = env.CLERK_WEBHOOK_SIGNING_SECRET
+  if (signingSecret === undefined) throw data('Not found', { status: 404 })
+  const body = await readBody(request, WEBHOOK_MAX_BYTES)
+  const delivery = new Request(request.url, {
+    method: 'POST',
+    headers: request.headers,
+    body: new TextDecoder().decode(body),
+  })
+  let event: Awaited<ReturnType<typeof verifyWebhook>>
+  try {
+    event = await verifyWebhook(delivery, { signingSecret })
+  } catch {
+    return Response.json({ error: 'The webhook signature could not be verified.' }, { status: 400 })
+  }
+  if (event.type === 'user.deleted' && typeof event.data.id === 'string') {
+    try {
+      await deleteQuote(event.data.id)
+    } catch (error) {
+      if (databaseFailure(error)?.status !== 503) throw error
+      logError(context, request, 'webhook: database unavailable', error)
+      // Svix retries a delivery that fails, so the deletion happens once the database is back.
+      return Response.json({ error: 'Temporarily unavailable.' }, { status: 503 })
+    }
+  }
+  return Response.json({ received: true })
+}
+
+export function loader() {
+  throw data('Not found', { status: 404 })
+}
