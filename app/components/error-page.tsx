@@ -4,6 +4,8 @@ interface Props {
   error: unknown
   /** Messages for statuses this route knows better than the defaults. */
   messages?: Partial<Record<number, string>>
+  /** What the route offers besides the message, such as a form to try again. */
+  children?: React.ReactNode
 }
 
 const defaults: Record<number, { title: string; message: string }> = {
@@ -21,7 +23,7 @@ const defaults: Record<number, { title: string; message: string }> = {
  * and in development the stack. Nothing of the error's own text reaches production HTML, except
  * a message a route chose to send.
  */
-export function ErrorPage({ error, messages = {} }: Props) {
+export function ErrorPage({ error, messages = {}, children }: Props) {
   const rootData = useRouteLoaderData('root') as { requestId?: string } | undefined
   let status = 500
   let detail: string | undefined
@@ -51,6 +53,7 @@ export function ErrorPage({ error, messages = {} }: Props) {
           Request id: <code data-testid="request-id">{rootData.requestId}</code>
         </p>
       )}
+      {children}
       {stack && <pre className="mt-4 overflow-x-auto text-xs">{stack}</pre>}
       <p className="mt-8 flex gap-4">
         {status >= 500 && (

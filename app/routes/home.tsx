@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { data, Form, Link, redirect } from 'react-router'
+import { data, Form, Link, redirect, useActionData } from 'react-router'
 import { requireUserId } from '../auth/session.server'
 import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
 import { ErrorPage } from '../components/error-page'
@@ -191,5 +191,14 @@ function DeleteConfirmation({ text }: { text: string }) {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  return <ErrorPage error={error} />
+  // A save refused because the database is down is followed by a page load that fails too; the
+  // text the user sent is still in the action's data, so the error page offers it again.
+  const refused = useActionData<typeof action>()
+  return (
+    <ErrorPage error={error}>
+      {refused?.typed !== undefined && (
+        <QuoteForm initialText={refused.typed} error={refused.error} mode="create" />
+      )}
+    </ErrorPage>
+  )
 }
