@@ -29,6 +29,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (CI checks, the bench's preload).
+    files: ['**/*.{js,mjs}'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Request: 'readonly' },
+    },
+  },
+  {
     // Playwright fixtures call their continuation `use`, which is no React hook.
     files: ['tests/e2e/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

@@ -44,7 +44,8 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const { request } = args
   const form = await readForm(request)
-  const intent = form.get('intent')
+  const intents = form.getAll('intent')
+  const intent = intents.length === 1 ? intents[0] : undefined // two intents: neither is obeyed
   const quotes = form.getAll('quote')
   // Signed out mid-edit (a session that expired while the page was open): keep what was typed.
   const keep = intent === 'save' && typeof quotes[0] === 'string' ? quotes[0] : undefined

@@ -1,0 +1,67 @@
+// Loaded with `node --import` into the app server and the baseline server during `npm run bench`.
+// It counts, without touching the app's code:
+// - database round trips: every request the neon() driver hands to its fetch function;
+// - outbound requests: every fetch or http(s) request to a host other than loopback, and
+//   those to Clerk among them.
+// The bench reads and resets the counters over the IPC channel it spawned the server with.
+import http from 'node:http'
+import https from 'node:https'
+import { neonConfig } from '@neondatabase/serverless'
+
+const counters = { database: 0, outbound: 0, clerk: 0, outboundHosts: [] }
+const loopback = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
+
+function recordOutbound(hostname) {
+  if (loopback.has(hostname)) return
+  counters.outbound += 1
+  if (/clerk/i.test(hostname)) counters.clerk += 1
+  if (counters.outboundHosts.length < 20) counters.outboundHosts.push(hostname)
+}
+
+const realFetch = globalThis.fetch
+globalThis.fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input))
+  recordOutbound(url.hostname)
+  return realFetch(input, init)
+}
+
+for (const module of [http, https]) {
+  const request = module.request
+  module.request = function (...args) {
+    const [first] = args
+    const host =
+      typeof first === 'string' || first instanceof URL
+        ? new URL(first).hostname
+        : (first?.hostname ?? first?.host ?? 'localhost')
+    recordOutbound(String(host).replace(/:\d+$/, ''))
+    return request.apply(this, args)
+  }
+}
+
+// neonConfig.fetchFunction is a static accessor; wrap whatever the app installs (or fetch).
+const accessor = Object.getOwnPropertyDescriptor(neonConfig, 'fetchFunction')
+Object.defineProperty(neonConfig, 'fetchFunction', {
+  configurable: true,
+  enumerable: true,
+  get() {
+    const inner = accessor.get.call(neonConfig) ?? globalThis.fetch
+    return (...args) => {
+      counters.database += 1
+      return inner(...args)
+    }
+  },
+  set(value) {
+    accessor.set.call(neonConfig, value)
+  },
+})
+
+process.on('message', (message) => {
+  if (message === 'counters') {
+    process.send({ ...counters, rss: process.memoryUsage().rss })
+  } else if (message === 'reset') {
+    Object.assign(counters, { database: 0, outbound: 0, clerk: 0, outboundHosts: [] })
+    process.send({ reset: true })
+  }
+})
+// The IPC channel must not keep a server alive that is otherwise done.
+process.channel?.unref()

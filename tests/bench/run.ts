@@ -1,0 +1,453 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { chromium } from '@playwright/test'
+import autocannon from 'autocannon'
+import postgres from 'postgres'
+import { localIdentity, localUserId, mintSessionToken } from '../../app/auth/local-identity.server'
+import { applyMigrations } from '../../app/db/migrate'
+import { freePort } from '../helpers/tcp-proxy'
+
+/**
+ * `npm run bench`: the production server against a bare node:http baseline doing the same work,
+ * under the same load, in the same run. Figures are reported as app / baseline ratios; the run
+ * fails only on functional defects (errors, round trips, outbound requests), never on timings.
+ *
+ *   npm run bench              full run: 10 s warm-up, 20 s measured, at 1, 16 and 64 connections
+ *   npm run bench -- --quick   about 20 s, for CI
+ *
+ * BENCH_DATABASE_URL names a Postgres server to use instead of the embedded database.
+ */
+const quick = process.argv.includes('--quick')
+const settings = quick
+  ? { users: 200, warmup: 1, duration: 1.5, connections: [16], coldStarts: 1 }
+  : { users: 1000, warmup: 10, duration: 20, connections: [1, 16, 64], coldStarts: 5 }
+
+type ServerName = 'app' | 'baseline'
+
+interface Scenario {
+  name: string
+  method: 'GET' | 'POST'
+  path: string
+  status: number
+  /** Database round trips one request must make. */
+  roundTrips: number
+  signedIn: boolean
+}
+
+const scenarios: Scenario[] = [
+  { name: 'GET / (page)', method: 'GET', path: '/', status: 200, roundTrips: 1, signedIn: true },
+  {
+    name: 'GET /_root.data (navigation)',
+    method: 'GET',
+    path: '/_root.data',
+    status: 200,
+    roundTrips: 1,
+    signedIn: true,
+  },
+  {
+    name: 'POST / (save, 303)',
+    method: 'POST',
+    path: '/?index',
+    status: 303,
+    roundTrips: 1,
+    signedIn: true,
+  },
+  {
+    name: 'GET /healthz',
+    method: 'GET',
+    path: '/healthz',
+    status: 200,
+    roundTrips: 1,
+    signedIn: false,
+  },
+]
+
+interface Counters {
+  database: number
+  outbound: number
+  clerk: number
+  outboundHosts: string[]
+  rss: number
+}
+
+const problems: string[] = []
+const children: ChildProcess[] = []
+process.on('exit', () => children.forEach((child) => child.kill()))
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`)
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${output}`)), 60_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      const match = pattern.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[0])
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${output}`)))
+  })
+}
+
+function ask(child: ChildProcess, message: 'counters' | 'reset'): Promise<Counters> {
+  return new Promise((resolve) => {
+    child.once('message', (reply) => resolve(reply as Counters))
+    child.send(message)
+  })
+}
+
+async function startDatabase(): Promise<string> {
+  if (process.env.BENCH_DATABASE_URL) {
+    await applyMigrations({ databaseUrl: process.env.BENCH_DATABASE_URL, log: () => {} })
+    return process.env.BENCH_DATABASE_URL
+  }
+  const child = spawn('node_modules/.bin/tsx', ['tests/bench/database.ts'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  const line = await waitForLine(child, /DATABASE_URL=\S+/, 'the embedded database')
+  return line.slice('DATABASE_URL='.length)
+}
+
+function serverCommand(server: ServerName): [string, string[]] {
+  const instrument = ['--import', './tests/bench/instrument.mjs']
+  return server === 'app'
+    ? [
+        process.execPath,
+        [...instrument, 'node_modules/@react-router/serve/bin.js', './build/server/index.js'],
+      ]
+    : [process.execPath, ['--import', 'tsx', ...instrument, 'tests/bench/baseline.ts']]
+}
+
+async function startServer(server: ServerName, env: Record<string, string>): Promise<ChildProcess> {
+  const [command, args] = serverCommand(server)
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  })
+  children.push(child)
+  await waitForLine(child, /\[react-router-serve\]|\[baseline\] listening/, server)
+  return child
+}
+
+async function measure(
+  url: string,
+  scenario: Scenario,
+  connections: number,
+  seconds: number,
+  cookies: string[],
+) {
+  let next = 0
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: scenario.method,
+        path: scenario.path,
+        setupRequest: (request) => {
+          const cookie = cookies[next++ % cookies.length]!
+          const headers: Record<string, string> = scenario.signedIn ? { cookie } : {}
+          if (scenario.method === 'POST') {
+            headers['content-type'] = 'application/x-www-form-urlencoded'
+            return {
+              ...request,
+              headers,
+              body: new URLSearchParams({
+                intent: 'save',
+                quote: `Benchmarked at ${next}`,
+              }).toString(),
+            }
+          }
+          return { ...request, headers }
+        },
+      },
+    ],
+  })
+  const statuses = result.statusCodeStats as unknown as Record<string, { count: number }>
+  const expected = statuses[String(scenario.status)]?.count ?? 0
+  const serverErrors = Object.entries(statuses)
+    .filter(([code]) => code.startsWith('5'))
+    .reduce((sum, [, { count }]) => sum + count, 0)
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    unexpected: result.requests.total - expected,
+    serverErrors,
+    socketErrors: result.errors + result.timeouts,
+  }
+}
+
+/** Exactly `count` requests, one at a time: the round trips each one made. */
+async function probeRoundTrips(
+  child: ChildProcess,
+  url: string,
+  scenario: Scenario,
+  cookie: string,
+  count = 20,
+) {
+  await ask(child, 'reset')
+  for (let index = 0; index < count; index++) {
+    const response = await fetch(`${url}${scenario.path}`, {
+      method: scenario.method,
+      redirect: 'manual',
+      headers: {
+        ...(scenario.signedIn ? { cookie } : {}),
+        ...(scenario.method === 'POST'
+          ? { 'content-type': 'application/x-www-form-urlencoded' }
+          : {}),
+      },
+      body: scenario.method === 'POST' ? `intent=save&quote=probe+${index}` : undefined,
+    })
+    await response.arrayBuffer()
+    if (response.status !== scenario.status) {
+      problems.push(
+        `${scenario.name}: probe answered ${response.status}, expected ${scenario.status}`,
+      )
+    }
+  }
+  return (await ask(child, 'counters')).database / count
+}
+
+async function firstVisitJavaScript(url: string, cookie: string): Promise<number> {
+  const executablePath = existsSync(chromium.executablePath()) ? undefined : '/usr/bin/chromium'
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--disable-background-networking'],
+  })
+  try {
+    const context = await browser.newContext()
+    const [name, value] = cookie.split('; ')[0]!.split('=') as [string, string]
+    const [uatName, uatValue] = cookie.split('; ')[1]!.split('=') as [string, string]
+    await context.addCookies([
+      { name, value, url },
+      { name: uatName, value: uatValue, url },
+    ])
+    const page = await context.newPage()
+    const scripts: Promise<number>[] = []
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') {
+        scripts.push(response.body().then((body) => gzipSync(body).length))
+      }
+    })
+    await page.goto(url, { waitUntil: 'networkidle' })
+    return (await Promise.all(scripts)).reduce((sum, size) => sum + size, 0)
+  } finally {
+    await browser.close()
+  }
+}
+
+async function coldStart(env: Record<string, string>): Promise<number> {
+  const port = await freePort()
+  const [command, args] = serverCommand('app')
+  const started = performance.now()
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  })
+  try {
+    for (;;) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`)
+        if (response.status === 200) return performance.now() - started
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  } finally {
+    child.kill()
+  }
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(2))
+
+async function main() {
+  log(`bench: ${quick ? 'quick' : 'full'} run, ${settings.users} users`)
+  const build = spawnSync('node_modules/.bin/react-router', ['build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV')),
+  })
+  if (build.status !== 0) throw new Error('the build failed')
+
+  const databaseUrl = await startDatabase()
+  const dataDir = mkdtempSync(join(tmpdir(), 'quotebook-bench-'))
+  const [appPort, baselinePort] = [await freePort(), await freePort()]
+  const appUrl = `http://127.0.0.1:${appPort}`
+  const env = {
+    NODE_ENV: 'production',
+    AUTH_MODE: 'local',
+    APP_URL: appUrl,
+    DATABASE_URL: databaseUrl,
+    QUOTEBOOK_DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+  }
+
+  // Seed: N users with a quote each, and a session for each from the local identity issuer.
+  const identity = localIdentity(dataDir)
+  const emails = Array.from({ length: settings.users }, (_, index) => `bench-${index}@example.com`)
+  const seed = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  await seed`delete from user_messages where user_id like 'user_local_%'`
+  await seed`
+    insert into user_messages (user_id, message)
+    select * from unnest(${emails.map(localUserId)}::text[], ${emails.map((_, i) => `Quote number ${i}`)}::text[])`
+  await seed.end()
+  const cookies = emails.map((email) => {
+    const session = mintSessionToken(identity, { email, name: email, origin: appUrl })
+    return `__session=${session.token}; __client_uat=${session.iat}`
+  })
+
+  const servers: Record<ServerName, { child: ChildProcess; url: string }> = {
+    app: { child: await startServer('app', { ...env, PORT: String(appPort) }), url: appUrl },
+    baseline: {
+      child: await startServer('baseline', { ...env, PORT: String(baselinePort) }),
+      url: `http://127.0.0.1:${baselinePort}`,
+    },
+  }
+
+  const roundTrips: Record<string, Record<ServerName, number>> = {}
+  for (const scenario of scenarios) {
+    roundTrips[scenario.name] = {
+      app: await probeRoundTrips(servers.app.child, servers.app.url, scenario, cookies[0]!),
+      baseline: await probeRoundTrips(
+        servers.baseline.child,
+        servers.baseline.url,
+        scenario,
+        cookies[0]!,
+      ),
+    }
+    if (roundTrips[scenario.name]!.app !== scenario.roundTrips) {
+      problems.push(
+        `${scenario.name}: ${roundTrips[scenario.name]!.app} database round trips per request, expected ${scenario.roundTrips}`,
+      )
+    }
+  }
+
+  const rows = []
+  for (const scenario of scenarios) {
+    for (const connections of settings.connections) {
+      const results = {} as Record<ServerName, Awaited<ReturnType<typeof measure>>>
+      for (const server of ['baseline', 'app'] as const) {
+        log(`bench: ${scenario.name}, ${connections} connections, ${server}`)
+        await measure(servers[server].url, scenario, connections, settings.warmup, cookies)
+        await ask(servers[server].child, 'reset')
+        results[server] = await measure(
+          servers[server].url,
+          scenario,
+          connections,
+          settings.duration,
+          cookies,
+        )
+        const counted = await ask(servers[server].child, 'counters')
+        const failures = results[server].unexpected + results[server].socketErrors
+        if (failures > 0) {
+          problems.push(
+            `${server}, ${scenario.name}, ${connections} connections: ${results[server].unexpected} unexpected statuses ` +
+              `(${results[server].serverErrors} 5xx), ${results[server].socketErrors} socket errors`,
+          )
+        }
+        Object.assign(results[server], {
+          roundTripsUnderLoad: counted.database / Math.max(1, results[server].total),
+        })
+      }
+      rows.push({ scenario: scenario.name, connections, ...results })
+    }
+  }
+
+  const counters = await ask(servers.app.child, 'counters')
+  if (counters.outbound > 0)
+    problems.push(
+      `the app made ${counters.outbound} outbound requests: ${counters.outboundHosts.join(', ')}`,
+    )
+  if (counters.clerk > 0) problems.push(`the app made ${counters.clerk} requests to Clerk`)
+
+  log('bench: first-visit JavaScript in Chromium')
+  const javascriptGzipBytes = await firstVisitJavaScript(appUrl, cookies[1]!)
+  const rssAfterLoad = counters.rss
+  for (const { child } of Object.values(servers)) child.kill()
+
+  log('bench: cold starts')
+  const starts: number[] = []
+  for (let run = 0; run < settings.coldStarts; run++) starts.push(await coldStart(env))
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    mode: quick ? 'quick' : 'full',
+    database: process.env.BENCH_DATABASE_URL
+      ? 'postgres server (BENCH_DATABASE_URL)'
+      : 'embedded PGlite',
+    settings,
+    roundTrips,
+    outboundRequests: counters.outbound,
+    clerkRequests: counters.clerk,
+    javascriptGzipBytes,
+    coldStartMs: { median: median(starts), runs: starts },
+    rssAfterLoadBytes: rssAfterLoad,
+    rows,
+    problems,
+  }
+  mkdirSync('.bench', { recursive: true })
+  writeFileSync('.bench/results.json', `${JSON.stringify(report, null, 2)}\n`)
+
+  const lines = [
+    `| Scenario | Conn. | Baseline req/s | App req/s | App / baseline | Baseline p50 / p99 ms | App p50 / p99 ms | p99 ratio | DB trips / req |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    ...rows.map(
+      ({ scenario, connections, app, baseline }) =>
+        `| ${scenario} | ${connections} | ${Math.round(baseline.requestsPerSecond)} | ${Math.round(app.requestsPerSecond)} | ` +
+        `${ratio(app.requestsPerSecond, baseline.requestsPerSecond)} | ${baseline.p50} / ${baseline.p99} | ${app.p50} / ${app.p99} | ` +
+        `${ratio(app.p99, baseline.p99)} | ${(app as { roundTripsUnderLoad?: number }).roundTripsUnderLoad?.toFixed(2)} |`,
+    ),
+  ]
+  console.log(lines.join('\n'))
+  console.log('')
+  console.log(`| Measure | Value |\n| --- | --- |`)
+  for (const [scenario, trips] of Object.entries(roundTrips)) {
+    console.log(
+      `| DB round trips per request, ${scenario} (app / baseline) | ${trips.app} / ${trips.baseline} |`,
+    )
+  }
+  console.log(`| Outbound requests to non-loopback hosts | ${counters.outbound} |`)
+  console.log(`| Requests to Clerk | ${counters.clerk} |`)
+  console.log(
+    `| First-visit JavaScript for / (gzip) | ${(javascriptGzipBytes / 1024).toFixed(1)} KB |`,
+  )
+  console.log(
+    `| Cold start to first 200 on /healthz (median of ${starts.length}) | ${Math.round(median(starts))} ms |`,
+  )
+  console.log(`| Server RSS after load | ${(rssAfterLoad / 1024 / 1024).toFixed(0)} MiB |`)
+  console.log(
+    `| 5xx and socket errors | ${rows.reduce((sum, row) => sum + row.app.serverErrors + row.app.socketErrors, 0)} |`,
+  )
+  console.log('')
+  console.log(
+    `Machine: ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}; ${report.database}; written to .bench/results.json`,
+  )
+
+  if (problems.length > 0) {
+    console.error(`\nbench: functional problems:\n- ${problems.join('\n- ')}`)
+    process.exit(1)
+  }
+  process.exit(0)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
