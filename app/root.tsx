@@ -1,7 +1,7 @@
-import { ClerkProvider } from '@clerk/react-router'
 import { rootAuthLoader } from '@clerk/react-router/server'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
 import { authMiddleware, authMode, sessionUser } from './auth/session.server'
+import { ClerkProvider } from './components/clerk'
 import { ErrorPage } from './components/error-page'
 import { useNonce } from './components/nonce'
 import { SiteHeader } from './components/site-header'

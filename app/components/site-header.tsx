@@ -1,5 +1,6 @@
-import { Show, UserButton } from '@clerk/react-router'
+import { Suspense } from 'react'
 import { Form, Link } from 'react-router'
+import { ClerkUserButton } from './clerk'
 
 interface Props {
   authMode: 'clerk' | 'local'
@@ -31,9 +32,9 @@ export function SiteHeader({ authMode, user }: Props) {
                 </button>
               </Form>
             ) : (
-              <Show when="signed-in">
-                <UserButton />
-              </Show>
+              <Suspense fallback={null}>
+                <ClerkUserButton />
+              </Suspense>
             )}
           </div>
         )}

@@ -1,4 +1,6 @@
-import { z } from 'zod'
+// zod's mini build: the page ships this schema to the browser, where full zod would be most of
+// the route's JavaScript.
+import { z } from 'zod/mini'
 
 /**
  * The quote form's rules, shared by the page (checked before submitting, with JavaScript) and
@@ -13,30 +15,34 @@ export const codePoints = (text: string) => [...text].length
 // eslint-disable-next-line no-control-regex
 const removableControls = /[\u0001-\u0008\u000b-\u001f\u007f-\u009f]/g
 
+const MESSAGES = {
+  empty: 'Write a quote before saving.',
+  nul: 'Your quote contains a NUL character (U+0000), which cannot be saved. Remove it and try again.',
+  surrogate:
+    'Your quote contains an incomplete character (a lone UTF-16 surrogate). Retype it and try again.',
+}
+
 export const quoteText = z
-  .string({ error: 'Write a quote before saving.' })
-  .refine((text) => !text.includes('\u0000'), {
-    message:
-      'Your quote contains a NUL character (U+0000), which cannot be saved. Remove it and try again.',
-    abort: true,
-  })
-  .refine((text) => text.isWellFormed(), {
-    message:
-      'Your quote contains an incomplete character (a lone UTF-16 surrogate). Retype it and try again.',
-    abort: true,
-  })
-  // Browsers send a textarea's line breaks as CRLF; the carriage return goes with the controls.
-  .transform((text) => text.replace(removableControls, '').trim())
-  .refine((text) => text.length > 0, { message: 'Write a quote before saving.', abort: true })
-  .superRefine((text, context) => {
-    const length = codePoints(text)
-    if (length > QUOTE_MAX_LENGTH) {
-      context.addIssue({
-        code: 'custom',
-        message: `Your quote can be at most ${QUOTE_MAX_LENGTH} characters (this one has ${length}).`,
-      })
-    }
-  })
+  .pipe(
+    z.string({ error: MESSAGES.empty }).check(
+      z.refine((text) => !text.includes('\u0000'), { error: MESSAGES.nul, abort: true }),
+      z.refine((text) => text.isWellFormed(), { error: MESSAGES.surrogate, abort: true }),
+    ),
+    // Browsers send a textarea's line breaks as CRLF; the carriage return goes with the controls.
+    z.transform((text) => text.replace(removableControls, '').trim()),
+  )
+  .check(
+    z.refine((text) => text.length > 0, { error: MESSAGES.empty, abort: true }),
+    z.superRefine((text, context) => {
+      const length = codePoints(text)
+      if (length > QUOTE_MAX_LENGTH) {
+        context.addIssue({
+          code: 'custom',
+          message: `Your quote can be at most ${QUOTE_MAX_LENGTH} characters (this one has ${length}).`,
+        })
+      }
+    }),
+  )
 
 /** The first message for a quote that breaks a rule, or the cleaned text. */
 export function checkQuote(

@@ -1,10 +1,11 @@
-import { SignIn } from '@clerk/react-router'
+import { Suspense } from 'react'
 import { data, Form, redirect, useNavigation } from 'react-router'
 import { safeRedirectPath } from '../auth/redirect'
 import { readForm } from '../http/form.server'
 import { type SignInFormErrors, signInForm } from '../auth/sign-in-form'
 import { mintSessionToken, sessionCookies } from '../auth/local-identity.server'
 import { appOrigin, authMode, issuer, secureCookies, sessionUser } from '../auth/session.server'
+import { SignIn } from '../components/clerk'
 import type { Route } from './+types/sign-in'
 
 export function meta(): Route.MetaDescriptors {
@@ -44,7 +45,9 @@ export default function SignInPage({ loaderData, actionData }: Route.ComponentPr
   if (loaderData.authMode === 'clerk') {
     return (
       <main className="flex justify-center px-4 py-12">
-        <SignIn />
+        <Suspense fallback={null}>
+          <SignIn />
+        </Suspense>
       </main>
     )
   }

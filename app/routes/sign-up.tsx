@@ -1,6 +1,7 @@
-import { SignUp } from '@clerk/react-router'
+import { Suspense } from 'react'
 import { redirect } from 'react-router'
 import { authMode } from '../auth/session.server'
+import { SignUp } from '../components/clerk'
 import type { Route } from './+types/sign-up'
 
 export function meta(): Route.MetaDescriptors {
@@ -16,7 +17,9 @@ export function loader({ request }: Route.LoaderArgs) {
 export default function SignUpPage() {
   return (
     <main className="flex justify-center px-4 py-12">
-      <SignUp />
+      <Suspense fallback={null}>
+        <SignUp />
+      </Suspense>
     </main>
   )
 }
