@@ -9,7 +9,7 @@ import { z } from 'zod'
 const postgresUrl = z
   .string()
   .trim()
-  .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
     message: 'must be a postgres:// or postgresql:// connection string',
   })
 

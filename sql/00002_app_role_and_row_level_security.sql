@@ -16,7 +16,14 @@ end
 $$;
 
 -- The migrating user (and so the app, when it connects as the same user) may switch to it.
-grant quotebook_app to current_user;
+-- Granted only when missing: re-granting a role made by another user needs its admin option.
+do $$
+begin
+  if not pg_has_role(current_user, 'quotebook_app', 'member') then
+    execute format('grant quotebook_app to %I', current_user);
+  end if;
+end
+$$;
 
 grant usage on schema public to quotebook_app;
 grant select, insert, update, delete on user_messages to quotebook_app;

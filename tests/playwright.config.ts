@@ -48,8 +48,8 @@ export default defineConfig({
     {
       name: 'no-js',
       use: { ...devices['Desktop Chrome'], javaScriptEnabled: false },
-      // Clerk's own components need JavaScript.
-      testIgnore: /startup\.spec|clerk-online\.spec/,
+      // Clerk's own components, and what JavaScript adds, need JavaScript.
+      testIgnore: /startup\.spec|clerk-online\.spec|enhanced\.spec/,
     },
     // Start-up checks of the production server, which need no browser.
     { name: 'server', testMatch: /startup\.spec/ },

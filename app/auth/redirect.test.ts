@@ -13,6 +13,10 @@ describe('safeRedirectPath', () => {
 
   test.each([
     '//evil.example',
+    '/.//evil.example',
+    '/..//evil.example',
+    '/%2e//evil.example',
+    '/./\\evil.example',
     '/\\evil.example',
     '/\t/evil.example',
     '/\n/evil.example',

@@ -2,6 +2,7 @@ import { clerkMiddleware, getAuth } from '@clerk/react-router/server'
 import { type LoaderFunctionArgs, type MiddlewareFunction, redirect } from 'react-router'
 import { z } from 'zod'
 import { env } from '../env.server'
+import { safeRedirectPath } from './redirect'
 import {
   clearedSessionCookies,
   LOCAL_FRONTEND_API,
@@ -86,7 +87,7 @@ const endRefusedLocalSessions: MiddlewareFunction<Response> = async (args, next)
   if (response.status === 307 && new URL(location, request.url).hostname === LOCAL_FRONTEND_API) {
     const url = new URL(request.url)
     const headers = new Headers({
-      Location: `${url.pathname}${url.search}`,
+      Location: safeRedirectPath(`${url.pathname}${url.search}`),
       'Cache-Control': 'no-store',
     })
     for (const cookie of cleared) headers.append('Set-Cookie', cookie)
@@ -120,7 +121,8 @@ export async function requireUserId(
   if (userId) return userId
   const url = new URL(args.request.url)
   url.searchParams.delete('index') // React Router's marker for a form posted to an index route
-  const query = new URLSearchParams({ redirect_url: `${url.pathname}${url.search}` })
+  const back = safeRedirectPath(`${url.pathname}${url.search}`)
+  const query = new URLSearchParams({ redirect_url: back })
   throw redirect(`/sign-in?${query}`, {
     status: args.request.method === 'GET' ? 302 : 303,
     headers,

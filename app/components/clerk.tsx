@@ -15,13 +15,21 @@ export const SignIn = lazy(() => clerk().then((module) => ({ default: module.Sig
 
 export const SignUp = lazy(() => clerk().then((module) => ({ default: module.SignUp })))
 
-/** Clerk's user menu, shown while signed in. */
-export const ClerkUserButton = lazy(() =>
-  clerk().then(({ Show, UserButton }) => ({
-    default: () => (
-      <Show when="signed-in">
-        <UserButton />
-      </Show>
+/**
+ * Clerk's user menu with the user's name. Until Clerk's browser SDK has loaded (and always,
+ * without JavaScript) it is the name from the session token, rendered by the server.
+ */
+export const ClerkUserMenu = lazy(() =>
+  clerk().then(({ ClerkLoaded, ClerkLoading, Show, UserButton }) => ({
+    default: ({ fallback }: { fallback: React.ReactNode }) => (
+      <>
+        <ClerkLoading>{fallback}</ClerkLoading>
+        <ClerkLoaded>
+          <Show when="signed-in">
+            <UserButton showName />
+          </Show>
+        </ClerkLoaded>
+      </>
     ),
   })),
 )

@@ -30,7 +30,9 @@ export function ErrorPage({ error, messages = {}, children }: Props) {
   if (isRouteErrorResponse(error)) {
     status = error.status
     const body = error.data as unknown
-    if (typeof body === 'string' && body !== '') detail = body
+    // React Router's own error responses (`internal`) describe the app to its developer.
+    const own = (error as { internal?: boolean }).internal === true
+    if (typeof body === 'string' && body !== '' && !own) detail = body
     if (typeof body === 'object' && body !== null && 'message' in body)
       detail = String(body.message)
   }

@@ -65,13 +65,17 @@ export function QuoteForm({ initialText, error, mode }: Props) {
         {codePoints(text.trim())} of {QUOTE_MAX_LENGTH} characters
       </p>
       {shownError && (
-        <p id="quote-error" className="text-sm font-medium text-red-700 dark:text-red-400">
+        <p
+          id="quote-error"
+          role="alert"
+          className="text-sm font-medium text-red-700 dark:text-red-400"
+        >
           {shownError}
         </p>
       )}
       <div className="flex flex-wrap gap-3">
         <button type="submit" className={primaryButton} disabled={saving}>
-          {mode === 'edit' ? 'Save changes' : 'Save Quote'}
+          {saving ? 'Saving…' : mode === 'edit' ? 'Save changes' : 'Save Quote'}
         </button>
         {mode === 'edit' && (
           <Link to="/" className={secondaryButton}>

@@ -16,7 +16,8 @@ function connectionString(): string | (() => Promise<string>) {
   if (env.DATABASE_URL === undefined) {
     neonConfig.fetchFunction = localTransport
     const database = embeddedDatabase(env.QUOTEBOOK_DATA_DIR)
-    // Fail the start-up, not the first request, when the embedded database cannot open.
+    // Report a database that cannot open (its directory owned by another process, say) at
+    // start-up; every query then fails with the same error until the process restarts.
     database.catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error)
       process.exitCode = 1
@@ -32,6 +33,10 @@ export const sql = neon({ connectionString: connectionString() })
 /** Options that give one request to the database a deadline (QUERY_TIMEOUT_MS). */
 const deadline = () => ({ fetchOptions: { signal: AbortSignal.timeout(env.QUERY_TIMEOUT_MS) } })
 
+// Postgres gives up on a statement before the client does, so a save that takes too long is
+// rolled back rather than left to commit after the user was told it failed.
+const statementTimeout = `${Math.max(50, Math.floor(env.QUERY_TIMEOUT_MS * 0.8))}ms`
+
 /**
  * Runs one statement as `userId`: in one transaction (one HTTP round trip on Neon) that first
  * switches to the quotebook_app role and sets app.user_id, so row-level security admits only
@@ -43,7 +48,9 @@ export async function asUser<Row>(
 ): Promise<Row[]> {
   const [, rows] = await sql.transaction(
     [
-      sql`select set_config('role', 'quotebook_app', true), set_config('app.user_id', ${userId}, true)`,
+      sql`select set_config('role', 'quotebook_app', true),
+                 set_config('app.user_id', ${userId}, true),
+                 set_config('statement_timeout', ${statementTimeout}, true)`,
       statement,
     ],
     deadline(),

@@ -65,9 +65,11 @@ async function start(key: string, dataDir: string, migrate: boolean): Promise<Em
     unlock = lockDataDirectory(directory)
     pglitePath = join(directory, 'pglite')
   }
+  let db: PGlite | undefined
+  let server: PGLiteSocketServer | undefined
   try {
-    const db = await PGlite.create(pglitePath)
-    const server = new PGLiteSocketServer({
+    db = await PGlite.create(pglitePath)
+    server = new PGLiteSocketServer({
       db,
       host: '127.0.0.1',
       port: 0,
@@ -82,12 +84,15 @@ async function start(key: string, dataDir: string, migrate: boolean): Promise<Em
       close: () =>
         (closing ??= (async () => {
           instances.delete(key)
-          await server.stop()
-          await db.close()
+          await server!.stop()
+          await db!.close()
           unlock()
         })()),
     }
   } catch (error) {
+    // Close everything before letting go of the directory, so a retry never finds it open twice.
+    await server?.stop().catch(() => {})
+    await db?.close().catch(() => {})
     unlock()
     throw error
   }

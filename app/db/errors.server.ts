@@ -5,8 +5,7 @@ export interface DatabaseFailure {
   message: string
 }
 
-export const UNAVAILABLE =
-  'Quotebook is temporarily unavailable. Nothing was changed; try again in a moment.'
+export const UNAVAILABLE = 'Quotebook is temporarily unavailable. Try again in a moment.'
 
 // SQLSTATE classes and codes that mean "the database could not do it now", not "this is wrong".
 const unavailableCodes = /^(08|53|57P0|57014|40001|40P01)/

@@ -41,3 +41,10 @@ describe('listMigrations', () => {
     expect(() => listMigrations(join(empty, 'missing'))).toThrow('No migrations folder at')
   })
 })
+
+describe('listMigrations refuses what postgres-shift would run unchecked', () => {
+  test.each([['00002_script.js'], ['00002_notes.sql.bak']])('%s', (stray) => {
+    const dir = folder(['00001_a.sql', stray])
+    expect(() => listMigrations(dir)).toThrow(`Not a .sql migration: ${stray} in ${dir}`)
+  })
+})

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import postgres from 'postgres'
@@ -36,6 +36,10 @@ export function listMigrations(dir: string): MigrationFile[] {
   } catch {
     throw new MigrationError(`No migrations folder at ${dir}`)
   }
+  // postgres-shift runs every entry named 00000_…, directories and scripts included; only plain
+  // .sql files are allowed here, so nothing else is applied unreviewed.
+  const stray = entries.find((file) => /^\d{5}_/.test(file) && !/^\d{5}_.+\.sql$/.test(file))
+  if (stray !== undefined) throw new MigrationError(`Not a .sql migration: ${stray} in ${dir}`)
   const files = entries
     .filter((file) => /^\d{5}_.+\.sql$/.test(file))
     .sort()
@@ -87,6 +91,8 @@ export async function applyMigrations({
   let current: MigrationFile | undefined
   try {
     await sql.begin(async (transaction) => {
+      // Wait for another runner, but not forever: a stuck one should not hang every deploy.
+      await transaction`select set_config('lock_timeout', '120s', true)`
       await transaction`select pg_advisory_xact_lock(${MIGRATION_LOCK})`
       await transaction.unsafe(createMigrationsTable)
       // postgres-shift opens its own transaction with `sql.begin`; inside ours it runs in place.
@@ -153,12 +159,14 @@ export async function migrationStatus({
 async function main(argv: string[]) {
   const dirFlag = argv.indexOf('--dir')
   const dir = dirFlag === -1 ? DEFAULT_MIGRATIONS_DIR : resolve(argv[dirFlag + 1] ?? '')
-  const { env } = await import('../env.server')
-  let databaseUrl = env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL
+  // Only the database variables: a deploy may migrate before the app's other settings exist.
+  if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env')
+  const variable = (name: string) => process.env[name] || undefined
+  let databaseUrl = variable('MIGRATION_DATABASE_URL') ?? variable('DATABASE_URL')
   let embedded: { url: string; close(): Promise<void> } | undefined
   if (databaseUrl === undefined) {
     const { embeddedDatabase } = await import('./embedded.server')
-    embedded = await embeddedDatabase(env.QUOTEBOOK_DATA_DIR, { migrate: false })
+    embedded = await embeddedDatabase(variable('QUOTEBOOK_DATA_DIR') ?? '.data', { migrate: false })
     databaseUrl = embedded.url
   }
   try {

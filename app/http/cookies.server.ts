@@ -1,3 +1,5 @@
+import { secureCookies } from '../auth/session.server'
+
 /**
  * Two short-lived, HttpOnly cookies that carry a message across a redirect (POST, redirect, GET):
  * - `quotebook_draft`: a quote typed while signed out, shown again once the user is back;
@@ -21,7 +23,7 @@ function readCookie(request: Request, name: string): string | undefined {
 }
 
 const attributes = (request: Request, maxAge: number) =>
-  `Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${new URL(request.url).protocol === 'https:' ? '; Secure' : ''}`
+  `Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secureCookies(request) ? '; Secure' : ''}`
 
 export function draftCookie(request: Request, text: string): string {
   const kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS).join('')

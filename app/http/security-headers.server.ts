@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createContext, type MiddlewareFunction, type RouterContextProvider } from 'react-router'
-import { authMode, clerkFrontendApi } from '../auth/session.server'
+import { appOrigin, authMode, clerkFrontendApi } from '../auth/session.server'
 import { env } from '../env.server'
 
 /**
@@ -52,10 +52,14 @@ const fixedHeaders: Record<string, string> = {
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 export const securityHeaders: MiddlewareFunction<Response> = async ({ request, context }, next) => {
-  // React Router refuses a cross-origin action whose Origin header it can see; a browser that
-  // sends no Origin still says where the request came from in Sec-Fetch-Site.
+  // React Router refuses a cross-origin action on a page, but not on a resource route (such as
+  // /sign-out); this refuses both. A browser that sends no Origin still says where the request
+  // came from in Sec-Fetch-Site. Server-to-server callers (Clerk's webhook) send neither.
+  const origin = request.headers.get('Origin')
   const crossSite =
-    stateChanging.has(request.method) && request.headers.get('Sec-Fetch-Site') === 'cross-site'
+    stateChanging.has(request.method) &&
+    ((origin !== null && origin !== appOrigin(request)) ||
+      request.headers.get('Sec-Fetch-Site') === 'cross-site')
   const nonce = randomBytes(16).toString('base64')
   context.set(nonceContext, nonce)
   const response = crossSite

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { data, Form, Link, redirect, useActionData } from 'react-router'
+import { data, Form, Link, redirect, useActionData, useNavigation } from 'react-router'
 import { requireUserId } from '../auth/session.server'
 import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
 import { ErrorPage } from '../components/error-page'
@@ -101,18 +101,37 @@ async function unlessUnavailable<T>(args: Route.LoaderArgs, work: Promise<T>): P
   }
 }
 
-const statusMessages = { saved: 'Your quote was saved.', deleted: 'Your quote was deleted.' }
+const statusMessages = {
+  saved: 'Your quote was saved.',
+  deleted: 'Your quote was deleted.',
+} as const
 
 export default function Home({ loaderData, actionData }: Route.ComponentProps) {
-  const { quote, view, draft, status } = loaderData
+  const { view, draft, status } = loaderData
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
     // After a change, move focus to the page's heading so the new state is read from the top.
     if (status) heading.current?.focus()
   }, [status])
 
+  // With JavaScript, show the change before the server confirms it; if it fails, the action's
+  // answer brings back the saved quote and the form with its message.
+  const pending = usePendingChange()
+  const quote =
+    pending === undefined ? loaderData.quote : pending === null ? null : { text: pending }
+  const announcement =
+    pending !== undefined
+      ? pending === null
+        ? 'Deleting…'
+        : 'Saving…'
+      : status && !actionData
+        ? statusMessages[status]
+        : null
+
   // What the form starts with: the text just refused, a draft kept across a sign-in, the quote.
-  const editing = actionData !== undefined || draft !== null || view === 'edit' || quote === null
+  const editing =
+    pending === undefined &&
+    (actionData !== undefined || draft !== null || view === 'edit' || quote === null)
   const formText = actionData?.typed ?? draft ?? quote?.text ?? ''
 
   return (
@@ -128,42 +147,66 @@ export default function Home({ loaderData, actionData }: Route.ComponentProps) {
         {quote ? 'Your quote is wonderful...' : 'Save an inspiring quote for yourself...'}
       </p>
       <div role="status" aria-live="polite" className="mt-4 min-h-6 text-sm font-medium">
-        {status && !actionData ? statusMessages[status] : null}
+        {announcement}
       </div>
-      {draft !== null && !actionData && (
+      {draft !== null && !actionData && pending === undefined && (
         <p className="mt-2 rounded-md border border-amber-600 bg-amber-50 px-4 py-3 text-left text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
           You were signed out before your quote was saved. Check it below, then save it.
         </p>
       )}
-      {view === 'confirm-delete' && quote && !actionData ? (
+      {view === 'confirm-delete' && quote && !actionData && pending === undefined ? (
         <DeleteConfirmation text={quote.text} />
-      ) : editing ? (
+      ) : editing || quote === null ? (
         <QuoteForm
           key={`${view}:${formText}`}
-          initialText={formText}
+          initialText={pending === null ? '' : formText}
           error={actionData?.error}
           mode={quote ? 'edit' : 'create'}
         />
       ) : (
-        quote && <SavedQuote text={quote.text} />
+        <SavedQuote text={quote.text} saving={pending !== undefined} />
       )}
     </main>
   )
 }
 
-function SavedQuote({ text }: { text: string }) {
+/**
+ * The change being submitted: the cleaned text of a save, null for a delete, undefined when
+ * nothing is in flight (or the text would be refused anyway).
+ */
+function usePendingChange(): string | null | undefined {
+  const { formData } = useNavigation()
+  const intent = formData?.get('intent')
+  if (intent === 'delete') return null
+  if (intent !== 'save') return undefined
+  const checked = checkQuote(formData?.get('quote'))
+  return checked.error === undefined ? checked.quote : undefined
+}
+
+function SavedQuote({ text, saving }: { text: string; saving: boolean }) {
   return (
     <>
-      <blockquote className="mt-6 w-full text-3xl leading-snug font-semibold break-words whitespace-pre-line sm:text-4xl">
+      <blockquote
+        aria-busy={saving || undefined}
+        className="mt-6 w-full text-3xl leading-snug font-semibold break-words whitespace-pre-line sm:text-4xl"
+      >
         {text}
       </blockquote>
       <div className="mt-8 flex flex-wrap justify-center gap-3">
-        <Link to="/?edit" className={primaryButton}>
-          Edit
-        </Link>
-        <Link to="/?delete" className={secondaryButton}>
-          Delete Quote
-        </Link>
+        {saving ? (
+          <button type="button" className={primaryButton} disabled>
+            Saving…
+          </button>
+        ) : (
+          <>
+            <Link to="/?edit" className={primaryButton}>
+              Edit
+            </Link>
+            <Link to="/?delete" className={secondaryButton}>
+              Delete Quote
+            </Link>
+          </>
+        )}
       </div>
     </>
   )

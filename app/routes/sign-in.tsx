@@ -14,7 +14,8 @@ export function meta(): Route.MetaDescriptors {
 
 export async function loader(args: Route.LoaderArgs) {
   const redirectUrl = safeRedirectPath(new URL(args.request.url).searchParams.get('redirect_url'))
-  if (authMode === 'local' && (await sessionUser(args))) throw redirect(redirectUrl)
+  // Already signed in (in Clerk mode, perhaps just now, by the refresh on this GET): go on.
+  if (await sessionUser(args)) throw redirect(redirectUrl)
   return { authMode, redirectUrl }
 }
 

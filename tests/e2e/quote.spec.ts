@@ -152,3 +152,22 @@ test('the sign-in page is accessible', async ({ page }) => {
   await page.goto('/sign-in')
   await expectAccessible(page)
 })
+
+test('the page fits a 320 px screen and reads in dark mode', async ({ page, user: _ }) => {
+  await page.setViewportSize({ width: 320, height: 640 })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.goto('/')
+  await quoteField(page).fill(
+    'A long quote that has to wrap on a narrow phone screen without scrolling sideways',
+  )
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await expect(page.locator('blockquote')).toBeVisible()
+  // Measured from outside the page, so it works with JavaScript off too.
+  for (const part of ['header', 'main', 'blockquote', 'text=Delete Quote']) {
+    const box = await page.locator(part).first().boundingBox()
+    expect(box!.x + box!.width, part).toBeLessThanOrEqual(320)
+  }
+  await expect(page.locator('body')).not.toHaveCSS('background-color', 'rgb(255, 255, 255)')
+  await expectAccessible(page)
+  await keepScreenshot(page, 'saved-320px-dark')
+})

@@ -47,11 +47,19 @@ describe('Clerk mode', () => {
     expect((await handle(post('/sign-out', {}))).status).toBe(404)
   })
 
-  test('the sign-in page renders Clerk’s component, not the local form', async () => {
+  test('the sign-in page is Clerk’s, not the local form', async () => {
     const response = await handle(get('/sign-in'))
     expect(response.status).toBe(200)
     const html = await response.text()
     expect(html).not.toContain('name="email"')
-    expect(html).toContain(process.env.CLERK_PUBLISHABLE_KEY)
+    expect(html).not.toContain('Local sign-in for development')
+  })
+
+  test('a signed-in user who reaches the sign-in page goes on to redirect_url', async () => {
+    const { token, payload } = sessionToken(privateKey)
+    const cookies = { __session: token, __client_uat: String(payload.iat) }
+    const response = await handle(get('/sign-in?redirect_url=%2F%3Fdraft', cookies))
+    expect(response.status).toBe(302)
+    expect(response.headers.get('Location')).toBe('/?draft')
   })
 })

@@ -161,9 +161,7 @@ describe('the production server when the database fails', () => {
       expect(save.status).toBe(503)
       const html = await save.text()
       expect(html).toMatch(/<textarea[^>]*>Worth keeping through an outage<\/textarea>/)
-      expect(html).toContain(
-        'Quotebook is temporarily unavailable. Nothing was changed; try again in a moment.',
-      )
+      expect(html).toContain('Quotebook is temporarily unavailable. Try again in a moment.')
       expect(html).toContain('Save Quote')
       expectNothingLeaked(html)
     } finally {

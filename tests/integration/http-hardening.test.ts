@@ -91,6 +91,15 @@ describe('cross-site requests', () => {
     expect(await storedQuote(email)).toBeNull()
   })
 
+  test('a cross-origin POST to a route without a page (/sign-out) is refused too', async () => {
+    const { cookies } = await signedInUser(handle)
+    const response = await handle(
+      post('/sign-out', {}, cookies, { Origin: 'https://evil.example' }),
+    )
+    expect(response.status).toBe(403)
+    expect(response.headers.getSetCookie()).toEqual([])
+  })
+
   test('a same-origin POST goes through', async () => {
     const { email, cookies } = await signedInUser(handle)
     const response = await save('from home', cookies, {
@@ -99,6 +108,17 @@ describe('cross-site requests', () => {
     })
     expect(response.status).toBe(303)
     expect(await storedQuote(email)).toBe('from home')
+  })
+})
+
+describe('error pages', () => {
+  test('React Router’s own messages, written for developers, stay off the page', async () => {
+    const response = await handle(post('/sign-up', {}))
+    expect(response.status).toBe(405)
+    // What the page shows; React Router's hydration data (in scripts) is its own business.
+    const visible = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, '')
+    expect(visible).not.toMatch(/did not provide an .action/)
+    expect(visible).toContain('Error 405')
   })
 })
 
