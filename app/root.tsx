@@ -1,4 +1,5 @@
 import { rootAuthLoader } from '@clerk/react-router/server'
+import { useEffect } from 'react'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
 import { authMiddleware, authMode, sessionUser } from './auth/session.server'
 import { ClerkProvider } from './components/clerk'
@@ -56,6 +57,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App({ loaderData }: Route.ComponentProps) {
   const nonce = useNonce()
+  useEffect(() => {
+    // Marks the moment the page is interactive; the e2e tests of JavaScript-only behaviour wait for it.
+    document.documentElement.dataset.hydrated = 'true'
+  }, [])
   const page = (
     <>
       <SiteHeader authMode={loaderData.authMode} user={loaderData.user} />

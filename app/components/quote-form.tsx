@@ -18,7 +18,8 @@ interface Props {
 export function QuoteForm({ initialText, error, mode }: Props) {
   const navigation = useNavigation()
   const field = useRef<HTMLTextAreaElement>(null)
-  const [text, setText] = useState(initialText)
+  // Uncontrolled, so text typed before the page's JavaScript has loaded is kept when it does.
+  const [length, setLength] = useState(codePoints(initialText.trim()))
   const [clientError, setClientError] = useState<string | undefined>()
   const shownError = clientError ?? error
   const saving = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'save'
@@ -26,6 +27,9 @@ export function QuoteForm({ initialText, error, mode }: Props) {
   useEffect(() => {
     if (error) field.current?.focus()
   }, [error])
+  useEffect(() => {
+    setLength(codePoints((field.current?.value ?? '').trim()))
+  }, [])
 
   return (
     <Form
@@ -33,7 +37,7 @@ export function QuoteForm({ initialText, error, mode }: Props) {
       action="/?index"
       className="mt-8 w-full space-y-3 text-left"
       onSubmit={(event) => {
-        const checked = checkQuote(text)
+        const checked = checkQuote(field.current?.value)
         if (checked.error !== undefined) {
           event.preventDefault()
           setClientError(checked.error)
@@ -50,9 +54,9 @@ export function QuoteForm({ initialText, error, mode }: Props) {
         id="quote"
         name="quote"
         rows={4}
-        value={text}
+        defaultValue={initialText}
         onChange={(event) => {
-          setText(event.target.value)
+          setLength(codePoints(event.target.value.trim()))
           setClientError(undefined)
         }}
         placeholder="Mistakes are the portals of discovery - James Joyce"
@@ -62,7 +66,7 @@ export function QuoteForm({ initialText, error, mode }: Props) {
         className="block w-full rounded-md border border-gray-400 bg-white px-3 py-2 text-base text-gray-900 placeholder:text-gray-500 focus:border-gray-900 focus:outline-none focus:ring-2 focus:ring-[#00E699] aria-[invalid=true]:border-red-700 dark:border-gray-500 dark:bg-gray-900 dark:text-gray-100 dark:placeholder:text-gray-400"
       />
       <p id="quote-length" className="text-sm text-gray-700 dark:text-gray-300">
-        {codePoints(text.trim())} of {QUOTE_MAX_LENGTH} characters
+        {length} of {QUOTE_MAX_LENGTH} characters
       </p>
       {shownError && (
         <p

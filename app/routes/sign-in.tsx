@@ -55,6 +55,56 @@ export default function SignInPage({ loaderData, actionData }: Route.ComponentPr
   return <LocalSignIn redirectUrl={loaderData.redirectUrl} result={actionData} />
 }
 
+/** A labelled input with its error beneath it, tied together for assistive technology. */
+function TextField({
+  name,
+  type,
+  label,
+  optional = false,
+  required = false,
+  defaultValue,
+  error,
+}: {
+  name: 'email' | 'name'
+  type: 'email' | 'text'
+  label: string
+  optional?: boolean
+  required?: boolean
+  defaultValue?: string
+  error?: string
+}) {
+  return (
+    <div>
+      <label htmlFor={name} className="block text-sm font-medium">
+        {label}
+        {optional && (
+          <span className="font-normal text-gray-600 dark:text-gray-400"> (optional)</span>
+        )}
+      </label>
+      <input
+        id={name}
+        name={name}
+        type={type}
+        autoComplete={name}
+        required={required}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+        className={field}
+      />
+      {error && (
+        <p
+          id={`${name}-error`}
+          role="alert"
+          className="mt-1 text-sm text-red-700 dark:text-red-400"
+        >
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
 const field =
   'mt-1 block w-full rounded-md border border-gray-300 bg-white px-3 py-2 text-base text-gray-900 ' +
   'focus:border-gray-900 focus:outline-none focus:ring-2 focus:ring-[#00E699] aria-[invalid=true]:border-red-600 ' +
@@ -78,47 +128,22 @@ function LocalSignIn({
       </p>
       <Form method="post" action="/sign-in" className="mt-6 space-y-4" noValidate>
         <input type="hidden" name="redirect_url" value={redirectUrl} />
-        <div>
-          <label htmlFor="email" className="block text-sm font-medium">
-            Email
-          </label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={result?.values.email}
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={errors.email ? 'email-error' : undefined}
-            className={field}
-          />
-          {errors.email && (
-            <p id="email-error" className="mt-1 text-sm text-red-700 dark:text-red-400">
-              {errors.email}
-            </p>
-          )}
-        </div>
-        <div>
-          <label htmlFor="name" className="block text-sm font-medium">
-            Name <span className="font-normal text-gray-600 dark:text-gray-400">(optional)</span>
-          </label>
-          <input
-            id="name"
-            name="name"
-            type="text"
-            autoComplete="name"
-            defaultValue={result?.values.name}
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={errors.name ? 'name-error' : undefined}
-            className={field}
-          />
-          {errors.name && (
-            <p id="name-error" className="mt-1 text-sm text-red-700 dark:text-red-400">
-              {errors.name}
-            </p>
-          )}
-        </div>
+        <TextField
+          name="email"
+          type="email"
+          label="Email"
+          defaultValue={result?.values.email}
+          error={errors.email}
+          required
+        />
+        <TextField
+          name="name"
+          type="text"
+          label="Name"
+          optional
+          defaultValue={result?.values.name}
+          error={errors.name}
+        />
         <button
           type="submit"
           disabled={navigation.state === 'submitting'}

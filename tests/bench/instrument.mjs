@@ -63,5 +63,8 @@ process.on('message', (message) => {
     process.send({ reset: true })
   }
 })
+// Exit normally on SIGTERM, so that `--cpu-prof` (bench --profile) writes its profile.
+process.once('SIGTERM', () => process.exit(0))
+
 // The IPC channel must not keep a server alive that is otherwise done.
 process.channel?.unref()

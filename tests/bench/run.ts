@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -9,6 +9,7 @@ import postgres from 'postgres'
 import { localIdentity, localUserId, mintSessionToken } from '../../app/auth/local-identity.server'
 import { applyMigrations } from '../../app/db/migrate'
 import { freePort } from '../helpers/tcp-proxy'
+import { summarizeProfile } from './profile'
 
 /**
  * `npm run bench`: the production server against a bare node:http baseline doing the same work,
@@ -17,10 +18,13 @@ import { freePort } from '../helpers/tcp-proxy'
  *
  *   npm run bench              full run: 10 s warm-up, 20 s measured, at 1, 16 and 64 connections
  *   npm run bench -- --quick   about 20 s, for CI
+ *   npm run bench -- --profile also profiles the app (node --cpu-prof) under GET / and reports
+ *                              where its CPU time goes
  *
  * BENCH_DATABASE_URL names a Postgres server to use instead of the embedded database.
  */
 const quick = process.argv.includes('--quick')
+const profile = process.argv.includes('--profile')
 const settings = quick
   ? { users: 200, warmup: 1, duration: 1.5, connections: [16], coldStarts: 1 }
   : { users: 1000, warmup: 10, duration: 20, connections: [1, 16, 64], coldStarts: 5 }
@@ -119,8 +123,12 @@ async function startDatabase(): Promise<string> {
   return line.slice('DATABASE_URL='.length)
 }
 
-function serverCommand(server: ServerName): [string, string[]] {
-  const instrument = ['--import', './tests/bench/instrument.mjs']
+function serverCommand(server: ServerName, profiled = false): [string, string[]] {
+  const instrument = [
+    '--import',
+    './tests/bench/instrument.mjs',
+    ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', '.bench/profile'] : []),
+  ]
   return server === 'app'
     ? [
         process.execPath,
@@ -129,8 +137,12 @@ function serverCommand(server: ServerName): [string, string[]] {
     : [process.execPath, ['--import', 'tsx', ...instrument, 'tests/bench/baseline.ts']]
 }
 
-async function startServer(server: ServerName, env: Record<string, string>): Promise<ChildProcess> {
-  const [command, args] = serverCommand(server)
+async function startServer(
+  server: ServerName,
+  env: Record<string, string>,
+  profiled = false,
+): Promise<ChildProcess> {
+  const [command, args] = serverCommand(server, profiled)
   const child = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -381,6 +393,19 @@ async function main() {
   const rssAfterLoad = counters.rss
   for (const { child } of Object.values(servers)) child.kill()
 
+  let profileSummary: { area: string; share: number }[] = []
+  if (profile) {
+    log('bench: profiling the app under GET / at 16 connections')
+    rmSync('.bench/profile', { recursive: true, force: true })
+    const profiled = await startServer('app', { ...env, PORT: String(appPort) }, true)
+    await measure(appUrl, scenarios[0]!, 16, settings.warmup + settings.duration, cookies)
+    const exited = new Promise((resolve) => profiled.once('exit', resolve))
+    profiled.kill('SIGTERM')
+    await exited
+    const [file] = readdirSync('.bench/profile').filter((name) => name.endsWith('.cpuprofile'))
+    profileSummary = summarizeProfile(join('.bench/profile', file!))
+  }
+
   log('bench: cold starts')
   const starts: number[] = []
   for (let run = 0; run < settings.coldStarts; run++) starts.push(await coldStart(env))
@@ -400,6 +425,7 @@ async function main() {
     coldStartMs: { median: median(starts), runs: starts },
     rssAfterLoadBytes: rssAfterLoad,
     rows,
+    profile: profileSummary,
     problems,
   }
   mkdirSync('.bench', { recursive: true })

@@ -1,15 +1,13 @@
-import type { Page } from '@playwright/test'
-import { expect, test } from './fixtures'
+import { expect, quoteField, test, waitForHydration } from './fixtures'
 
 // What JavaScript adds on top of the plain form posts; only the js project runs this file.
-
-const quoteField = (page: Page) => page.getByLabel(/^(Your quote|Edit your quote)$/)
 
 test('with JavaScript, a save shows the new quote at once, then confirms it', async ({
   page,
   user: _,
 }) => {
   await page.goto('/')
+  await waitForHydration(page)
   let release: () => void = () => {}
   const held = new Promise<void>((resolve) => (release = resolve))
   await page.route('**/*.data*', async (route) => {

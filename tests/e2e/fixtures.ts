@@ -64,6 +64,14 @@ export const test = base.extend<{ offsiteRequests: string[]; user: TestUser }>({
 
 export { expect }
 
+/** The quote's text field, whether the form is for a new quote or an edit. */
+export const quoteField = (page: Page) => page.getByLabel(/^(Your quote|Edit your quote)$/)
+
+/** Waits until the page's JavaScript has taken over (the root sets data-hydrated). */
+export async function waitForHydration(page: Page) {
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1)
+}
+
 /** Keeps a screenshot of the page's current state in tests/.artifacts/screenshots. */
 export async function keepScreenshot(page: Page, state: string) {
   const project = base.info().project.name

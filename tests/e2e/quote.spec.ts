@@ -1,15 +1,13 @@
-import type { Page } from '@playwright/test'
 import {
   expect,
   expectAccessible,
   expireSession,
   keepScreenshot,
   newUser,
+  quoteField,
   signIn,
   test,
 } from './fixtures'
-
-const quoteField = (page: Page) => page.getByLabel(/^(Your quote|Edit your quote)$/)
 
 test('the whole journey: save, reload, edit, cancel, edit, save, delete', async ({
   page,

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { localUserId } from '../../app/auth/local-identity.server'
-import { appHandler, ORIGIN, signedInUser } from '../helpers/app'
+import { appHandler, cookieHeader, ORIGIN, signedInUser } from '../helpers/app'
 import { storedQuote } from '../helpers/quotes'
 
 // A test signing secret; each delivery below is signed here exactly as Svix signs Clerk's.
@@ -44,9 +44,7 @@ async function userWithQuote() {
     method: 'POST',
     body: new URLSearchParams({ intent: 'save', quote: 'Mine until I leave' }),
     headers: {
-      Cookie: Object.entries(user.cookies)
-        .map(([name, value]) => `${name}=${value}`)
-        .join('; '),
+      Cookie: cookieHeader(user.cookies),
     },
   })
   expect((await handle(save)).status).toBe(303)

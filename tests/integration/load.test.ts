@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { localUserId } from '../../app/auth/local-identity.server'
 import { sql } from '../../app/db/client.server'
-import { appHandler, post, signedInUser } from '../helpers/app'
+import { appHandler, cookieHeader, post, signedInUser } from '../helpers/app'
 import { storedQuote } from '../helpers/quotes'
 
 // Bounded load through the real request handler: no timing is asserted, only outcomes.
@@ -46,9 +46,7 @@ describe('under load', () => {
             const response = await handle(
               new Request('http://localhost/', {
                 headers: {
-                  Cookie: Object.entries(cookies)
-                    .map(([k, v]) => `${k}=${v}`)
-                    .join('; '),
+                  Cookie: cookieHeader(cookies),
                 },
               }),
             )
