@@ -7,7 +7,7 @@ import {
   randomBytes,
   sign,
 } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 /**
@@ -101,11 +101,15 @@ export function localIdentity(dataDir: string): LocalIdentity {
   } else {
     const file = join(key, 'local-identity.pem')
     mkdirSync(key, { recursive: true })
-    try {
-      const pem = generate().export({ type: 'pkcs8', format: 'pem' }).toString()
-      writeFileSync(file, pem, { flag: 'wx', mode: 0o600 })
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    // Generating an RSA key takes a noticeable part of a start; only the first start does it.
+    if (!existsSync(file)) {
+      try {
+        const pem = generate().export({ type: 'pkcs8', format: 'pem' }).toString()
+        writeFileSync(file, pem, { flag: 'wx', mode: 0o600 })
+      } catch (error) {
+        // Another process made it first; use theirs.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
     }
     identity = identityFrom(createPrivateKey(readFileSync(file)))
   }

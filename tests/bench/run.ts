@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -285,17 +293,56 @@ async function coldStart(env: Record<string, string>): Promise<number> {
   }
 }
 
+/** Whether build/ was made after the last change to anything it is made from. */
+function buildIsCurrent(): boolean {
+  const built = 'build/server/index.js'
+  if (!existsSync(built)) return false
+  const builtAt = statSync(built).mtimeMs
+  const newest = (path: string): number => {
+    const stat = statSync(path)
+    if (!stat.isDirectory()) return stat.mtimeMs
+    return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newest(join(path, entry))))
+  }
+  const sources = ['app', 'vite.config.ts', 'react-router.config.ts', 'package-lock.json']
+  return sources.every((source) => newest(source) < builtAt)
+}
+
+/**
+ * A save with JavaScript on: the action as a data request, then the revalidation the router
+ * makes after it. Returns the database round trips the pair made.
+ */
+async function probeScriptedSave(child: ChildProcess, url: string, cookie: string) {
+  await ask(child, 'reset')
+  const action = await fetch(`${url}/_root.data?index`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'intent=save&quote=saved+with+JavaScript',
+  })
+  await action.arrayBuffer()
+  const revalidation = await fetch(`${url}/_root.data`, { headers: { cookie } })
+  await revalidation.arrayBuffer()
+  if (action.status >= 300 || revalidation.status !== 200) {
+    problems.push(`save with JavaScript: answered ${action.status}, then ${revalidation.status}`)
+  }
+  return (await ask(child, 'counters')).database
+}
+
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(2))
 
 async function main() {
   log(`bench: ${quick ? 'quick' : 'full'} run, ${settings.users} users`)
-  const build = spawnSync('node_modules/.bin/react-router', ['build'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV')),
-  })
-  if (build.status !== 0) throw new Error('the build failed')
+  if (buildIsCurrent()) {
+    log('bench: build/ is newer than every source file; using it')
+  } else {
+    const build = spawnSync('node_modules/.bin/react-router', ['build'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV')),
+    })
+    if (build.status !== 0) throw new Error('the build failed')
+  }
 
   const databaseUrl = await startDatabase()
   const dataDir = mkdtempSync(join(tmpdir(), 'quotebook-bench-'))
@@ -348,6 +395,13 @@ async function main() {
         `${scenario.name}: ${roundTrips[scenario.name]!.app} database round trips per request, expected ${scenario.roundTrips}`,
       )
     }
+  }
+
+  const scriptedSave = await probeScriptedSave(servers.app.child, servers.app.url, cookies[0]!)
+  if (scriptedSave !== 2) {
+    problems.push(
+      `a save with JavaScript made ${scriptedSave} round trips, expected 2 (action + revalidation)`,
+    )
   }
 
   const rows = []
@@ -419,6 +473,7 @@ async function main() {
       : 'embedded PGlite',
     settings,
     roundTrips,
+    scriptedSaveRoundTrips: scriptedSave,
     outboundRequests: counters.outbound,
     clerkRequests: counters.clerk,
     javascriptGzipBytes,
@@ -449,6 +504,9 @@ async function main() {
       `| DB round trips per request, ${scenario} (app / baseline) | ${trips.app} / ${trips.baseline} |`,
     )
   }
+  console.log(
+    `| DB round trips for a save with JavaScript (action + revalidation) | ${scriptedSave} |`,
+  )
   console.log(`| Outbound requests to non-loopback hosts | ${counters.outbound} |`)
   console.log(`| Requests to Clerk | ${counters.clerk} |`)
   console.log(
@@ -461,6 +519,13 @@ async function main() {
   console.log(
     `| 5xx and socket errors | ${rows.reduce((sum, row) => sum + row.app.serverErrors + row.app.socketErrors, 0)} |`,
   )
+  if (profileSummary.length > 0) {
+    console.log('')
+    console.log(`| Where the app's CPU time goes under GET / (self time) | Share |\n| --- | ---: |`)
+    for (const { area, share } of profileSummary.slice(0, 8)) {
+      console.log(`| ${area} | ${(share * 100).toFixed(1)} % |`)
+    }
+  }
   console.log('')
   console.log(
     `Machine: ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}; ${report.database}; written to .bench/results.json`,
