@@ -67,6 +67,17 @@ export { expect }
 /** The quote's text field, whether the form is for a new quote or an edit. */
 export const quoteField = (page: Page) => page.getByLabel(/^(Your quote|Edit your quote)$/)
 
+/**
+ * Types `text` into the quote form, submits it with `button`, and waits until the server has
+ * confirmed the save: with JavaScript the quote shows at once (optimistically), so seeing it is
+ * not yet proof that it was stored.
+ */
+export async function saveQuote(page: Page, text: string, button = 'Save Quote') {
+  await quoteField(page).fill(text)
+  await page.getByRole('button', { name: button }).click()
+  await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
+}
+
 /** Waits until the page's JavaScript has taken over (the root sets data-hydrated). */
 export async function waitForHydration(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1)

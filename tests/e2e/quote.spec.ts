@@ -5,6 +5,7 @@ import {
   keepScreenshot,
   newUser,
   quoteField,
+  saveQuote,
   signIn,
   test,
 } from './fixtures'
@@ -49,8 +50,7 @@ test('the whole journey: save, reload, edit, cancel, edit, save, delete', async 
   )
 
   await page.getByRole('link', { name: 'Edit' }).click()
-  await quoteField(page).fill('The only way out is through.\n— Robert Frost')
-  await page.getByRole('button', { name: 'Save changes' }).click()
+  await saveQuote(page, 'The only way out is through.\n— Robert Frost', 'Save changes')
   await expect(page.locator('blockquote')).toHaveText(
     'The only way out is through.\n— Robert Frost',
   )
@@ -102,7 +102,7 @@ test('a save after the session expired keeps the text through signing in again',
   await expect(page).toHaveURL('/')
   await expect(page.getByText('You were signed out before your quote was saved.')).toBeVisible()
   await expect(quoteField(page)).toHaveValue('Typed over lunch, saved after.')
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await saveQuote(page, 'Typed over lunch, saved after.')
   await expect(page.locator('blockquote')).toHaveText('Typed over lunch, saved after.')
 })
 
@@ -113,8 +113,7 @@ test('two users in two contexts each see only their own quote', async ({ browser
   for (const [index, page] of pages.entries()) {
     await signIn(page, newUser())
     await page.goto('/')
-    await quoteField(page).fill(texts[index]!)
-    await page.getByRole('button', { name: 'Save Quote' }).click()
+    await saveQuote(page, texts[index]!)
   }
   for (const [index, page] of pages.entries()) {
     await page.reload()
@@ -130,8 +129,7 @@ test('a quote that is HTML renders as text, and runs nothing', async ({ page, us
     void dialog.dismiss()
   })
   await page.goto('/')
-  await quoteField(page).fill('<img src=x onerror=alert(1)>')
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await saveQuote(page, '<img src=x onerror=alert(1)>')
   await expect(page.locator('blockquote')).toHaveText('<img src=x onerror=alert(1)>')
   await page.reload()
   await expect(page.locator('blockquote')).toHaveText('<img src=x onerror=alert(1)>')
@@ -155,10 +153,10 @@ test('the page fits a 320 px screen and reads in dark mode', async ({ page, user
   await page.setViewportSize({ width: 320, height: 640 })
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.goto('/')
-  await quoteField(page).fill(
+  await saveQuote(
+    page,
     'A long quote that has to wrap on a narrow phone screen without scrolling sideways',
   )
-  await page.getByRole('button', { name: 'Save Quote' }).click()
   await expect(page.locator('blockquote')).toBeVisible()
   // Measured from outside the page, so it works with JavaScript off too.
   for (const part of ['header', 'main', 'blockquote', 'text=Delete Quote']) {
