@@ -56,8 +56,8 @@ export default defineConfig({
   ],
   webServer: {
     // The production build, served as `npm start` serves it.
-    command:
-      'npm run build && node node_modules/@react-router/serve/bin.js ./build/server/index.js',
+    // A fresh data directory, and a production build whatever NODE_ENV the server then runs with.
+    command: `rm -rf "${e2eDataDir}" && NODE_ENV=production npm run build && node node_modules/@react-router/serve/bin.js ./build/server/index.js`,
     cwd: root,
     url: `${baseURL}/favicon.svg`,
     reuseExistingServer: false,

@@ -1,13 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -293,20 +285,6 @@ async function coldStart(env: Record<string, string>): Promise<number> {
   }
 }
 
-/** Whether build/ was made after the last change to anything it is made from. */
-function buildIsCurrent(): boolean {
-  const built = 'build/server/index.js'
-  if (!existsSync(built)) return false
-  const builtAt = statSync(built).mtimeMs
-  const newest = (path: string): number => {
-    const stat = statSync(path)
-    if (!stat.isDirectory()) return stat.mtimeMs
-    return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newest(join(path, entry))))
-  }
-  const sources = ['app', 'vite.config.ts', 'react-router.config.ts', 'package-lock.json']
-  return sources.every((source) => newest(source) < builtAt)
-}
-
 /**
  * A save with JavaScript on: the action as a data request, then the revalidation the router
  * makes after it. Returns the database round trips the pair made.
@@ -334,15 +312,12 @@ const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(2))
 
 async function main() {
   log(`bench: ${quick ? 'quick' : 'full'} run, ${settings.users} users`)
-  if (buildIsCurrent()) {
-    log('bench: build/ is newer than every source file; using it')
-  } else {
-    const build = spawnSync('node_modules/.bin/react-router', ['build'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV')),
-    })
-    if (build.status !== 0) throw new Error('the build failed')
-  }
+  // Always a fresh production build: a build/ left by another command may be of another mode.
+  const build = spawnSync('node_modules/.bin/react-router', ['build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
+  if (build.status !== 0) throw new Error('the build failed')
 
   const databaseUrl = await startDatabase()
   const dataDir = mkdtempSync(join(tmpdir(), 'quotebook-bench-'))

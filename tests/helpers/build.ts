@@ -6,11 +6,12 @@ import { execFileSync } from 'node:child_process'
  */
 export default function buildOnce() {
   // Vitest's own variables would make vite.config.ts leave out the app's plugins.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith('VITEST') && name !== 'NODE_ENV',
+  const env = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')),
     ),
-  )
+    NODE_ENV: 'production',
+  }
   execFileSync('node_modules/.bin/react-router', ['build'], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
