@@ -18,6 +18,7 @@ import { summarizeProfile } from './profile'
  *
  *   npm run bench              full run: 10 s warm-up, 20 s measured, at 1, 16 and 64 connections
  *   npm run bench -- --quick   about 20 s, for CI
+ *   npm run bench -- --quick --warmup=5 --duration=15   the quick run's rows, measured longer
  *   npm run bench -- --profile also profiles the app (node --cpu-prof) under GET / and reports
  *                              where its CPU time goes
  *
@@ -25,9 +26,18 @@ import { summarizeProfile } from './profile'
  */
 const quick = process.argv.includes('--quick')
 const profile = process.argv.includes('--profile')
-const settings = quick
-  ? { users: 200, warmup: 1, duration: 1.5, connections: [16], coldStarts: 1 }
-  : { users: 1000, warmup: 10, duration: 20, connections: [1, 16, 64], coldStarts: 5 }
+const flag = (name: string) => {
+  const value = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1]
+  return value === undefined ? undefined : Number(value)
+}
+const settings = {
+  ...(quick
+    ? { users: 200, warmup: 1, duration: 1.5, connections: [16], coldStarts: 1 }
+    : { users: 1000, warmup: 10, duration: 20, connections: [1, 16, 64], coldStarts: 5 }),
+  // --warmup=S and --duration=S override the seconds per row, as in `-- --quick --duration=15`.
+  ...(flag('warmup') !== undefined ? { warmup: flag('warmup')! } : {}),
+  ...(flag('duration') !== undefined ? { duration: flag('duration')! } : {}),
+}
 
 type ServerName = 'app' | 'baseline'
 
