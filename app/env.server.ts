@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs'
 import { z } from 'zod'
+import { loadDotEnv } from './dotenv.server'
 
 /**
  * The environment, parsed once at start-up. Every module reads `env`, never `process.env`,
@@ -101,9 +101,7 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
   return environment
 }
 
-// A .env file fills in what the shell did not set. Tests never read it, so a developer's own
-// DATABASE_URL (or Clerk keys) cannot leak into a test run.
-if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env')
+loadDotEnv()
 
 export const env = parseEnvironment(process.env)
 

@@ -121,7 +121,8 @@ interface CookieOptions {
   secure: boolean
 }
 
-const attributes = ({ secure }: CookieOptions, maxAge: number) =>
+/** The attributes of every cookie the app sets: site-wide, HttpOnly, SameSite=Lax. */
+export const cookieAttributes = ({ secure }: CookieOptions, maxAge: number) =>
   `Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? '; Secure' : ''}`
 
 /**
@@ -131,11 +132,14 @@ const attributes = ({ secure }: CookieOptions, maxAge: number) =>
 export function sessionCookies(session: SessionToken, options: CookieOptions): string[] {
   const maxAge = session.exp - session.iat
   return [
-    `__session=${session.token}; ${attributes(options, maxAge)}`,
-    `__client_uat=${session.iat}; ${attributes(options, maxAge)}`,
+    `__session=${session.token}; ${cookieAttributes(options, maxAge)}`,
+    `__client_uat=${session.iat}; ${cookieAttributes(options, maxAge)}`,
   ]
 }
 
 export function clearedSessionCookies(options: CookieOptions): string[] {
-  return [`__session=; ${attributes(options, 0)}`, `__client_uat=0; ${attributes(options, 0)}`]
+  return [
+    `__session=; ${cookieAttributes(options, 0)}`,
+    `__client_uat=0; ${cookieAttributes(options, 0)}`,
+  ]
 }

@@ -1,4 +1,6 @@
 import { NeonDbError } from '@neondatabase/serverless'
+import type { RouterContextProvider } from 'react-router'
+import { logError } from '../http/request-id.server'
 
 export interface DatabaseFailure {
   status: 400 | 503
@@ -30,4 +32,20 @@ export function databaseFailure(error: unknown): DatabaseFailure | null {
   // No code: the request to the database failed (connection, HTTP) before Postgres answered.
   if (code === '' || unavailableCodes.test(code)) return { status: 503, message: UNAVAILABLE }
   return null
+}
+
+/**
+ * For a route's `catch`: the failure, logged under the request's id, when it is one of
+ * `statuses`; anything else is rethrown for the error boundary.
+ */
+export function expectedDatabaseFailure(
+  error: unknown,
+  { context, request }: { context: Readonly<RouterContextProvider>; request: Request },
+  statuses: DatabaseFailure['status'][] = [400, 503],
+): DatabaseFailure {
+  const failure = databaseFailure(error)
+  if (failure === null || !statuses.includes(failure.status)) throw error
+  const what = failure.status === 503 ? 'database unavailable' : 'database refused the input'
+  logError(context, request, what, error)
+  return failure
 }

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import postgres from 'postgres'
 import shift from 'postgres-shift'
+import { loadDotEnv } from '../dotenv.server'
 
 /**
  * The migration runner: forward-only plain .sql files in `sql/`, applied by postgres-shift over
@@ -160,7 +161,7 @@ async function main(argv: string[]) {
   const dirFlag = argv.indexOf('--dir')
   const dir = dirFlag === -1 ? DEFAULT_MIGRATIONS_DIR : resolve(argv[dirFlag + 1] ?? '')
   // Only the database variables: a deploy may migrate before the app's other settings exist.
-  if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env')
+  loadDotEnv()
   const variable = (name: string) => process.env[name] || undefined
   let databaseUrl = variable('MIGRATION_DATABASE_URL') ?? variable('DATABASE_URL')
   let embedded: { url: string; close(): Promise<void> } | undefined

@@ -1,3 +1,4 @@
+import { cookieAttributes } from '../auth/local-identity.server'
 import { secureCookies } from '../auth/session.server'
 
 /**
@@ -23,7 +24,7 @@ function readCookie(request: Request, name: string): string | undefined {
 }
 
 const attributes = (request: Request, maxAge: number) =>
-  `Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secureCookies(request) ? '; Secure' : ''}`
+  cookieAttributes({ secure: secureCookies(request) }, maxAge)
 
 export function draftCookie(request: Request, text: string): string {
   const kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS).join('')

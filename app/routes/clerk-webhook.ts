@@ -1,10 +1,9 @@
 import { verifyWebhook } from '@clerk/react-router/webhooks'
 import { data } from 'react-router'
-import { databaseFailure } from '../db/errors.server'
+import { expectedDatabaseFailure } from '../db/errors.server'
 import { deleteQuote } from '../db/user-messages.server'
 import { env } from '../env.server'
 import { readBody } from '../http/form.server'
-import { logError } from '../http/request-id.server'
 import type { Route } from './+types/clerk-webhook'
 
 const WEBHOOK_MAX_BYTES = 64 * 1024
@@ -34,8 +33,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     try {
       await deleteQuote(event.data.id)
     } catch (error) {
-      if (databaseFailure(error)?.status !== 503) throw error
-      logError(context, request, 'webhook: database unavailable', error)
+      expectedDatabaseFailure(error, { context, request }, [503])
       // Svix retries a delivery that fails, so the deletion happens once the database is back.
       return Response.json({ error: 'Temporarily unavailable.' }, { status: 503 })
     }

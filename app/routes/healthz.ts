@@ -1,6 +1,5 @@
 import { checkDatabase } from '../db/client.server'
-import { databaseFailure } from '../db/errors.server'
-import { logError } from '../http/request-id.server'
+import { expectedDatabaseFailure } from '../db/errors.server'
 import type { Route } from './+types/healthz'
 
 // For load balancers and uptime checks: public, one round trip, and nothing about the setup.
@@ -10,8 +9,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     await checkDatabase()
     return Response.json({ status: 'ok' }, { headers })
   } catch (error) {
-    if (databaseFailure(error)?.status !== 503) throw error
-    logError(context, request, 'health check: database unavailable', error)
+    expectedDatabaseFailure(error, { context, request }, [503])
     return Response.json({ status: 'unavailable' }, { status: 503, headers })
   }
 }

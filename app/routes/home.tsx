@@ -4,7 +4,7 @@ import { requireUserId } from '../auth/session.server'
 import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
 import { ErrorPage } from '../components/error-page'
 import { QuoteForm } from '../components/quote-form'
-import { databaseFailure, UNAVAILABLE } from '../db/errors.server'
+import { expectedDatabaseFailure, UNAVAILABLE } from '../db/errors.server'
 import { deleteQuote, getQuoteForUser, saveQuote } from '../db/user-messages.server'
 import {
   consumedCookies,
@@ -14,7 +14,7 @@ import {
   statusCookie,
 } from '../http/cookies.server'
 import { readForm } from '../http/form.server'
-import { logError, requestIdOf } from '../http/request-id.server'
+import { requestIdOf } from '../http/request-id.server'
 import { checkQuote } from '../quotes/quote-form'
 import type { Route } from './+types/home'
 
@@ -84,10 +84,7 @@ async function failureOf(args: Route.ActionArgs, work: Promise<void>) {
     await work
     return null
   } catch (error) {
-    const failure = databaseFailure(error)
-    if (!failure) throw error
-    logError(args.context, args.request, 'database refused or unavailable', error)
-    return failure
+    return expectedDatabaseFailure(error, args)
   }
 }
 
@@ -95,8 +92,7 @@ async function unlessUnavailable<T>(args: Route.LoaderArgs, work: Promise<T>): P
   try {
     return await work
   } catch (error) {
-    if (databaseFailure(error)?.status !== 503) throw error
-    logError(args.context, args.request, 'database unavailable', error)
+    expectedDatabaseFailure(error, args, [503])
     throw data({ message: UNAVAILABLE, requestId: requestIdOf(args.context) }, { status: 503 })
   }
 }
