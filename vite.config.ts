@@ -1,15 +1,60 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { reactRouter } from '@react-router/dev/vite'
 import tailwindcss from '@tailwindcss/vite'
+import type { Plugin } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 // Vitest reads this file too. It runs plain modules, so the app's plugins stay out of tests.
 const isVitest = process.env.VITEST !== undefined
 
+/**
+ * Brotli and gzip copies of every compressible file of the browser build, made once at build
+ * time, so the production server (app/http/static-files.server.ts) never compresses per request.
+ */
+function precompressClientBuild(): Plugin {
+  const compressible = /\.(?:js|mjs|css|svg|json|txt|html|map|webmanifest)$/
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+    )
+  return {
+    name: 'quotebook:precompress',
+    apply: 'build',
+    applyToEnvironment: (environment) => environment.name === 'client',
+    writeBundle: {
+      sequential: true,
+      order: 'post',
+      handler(options) {
+        if (!options.dir) return
+        for (const file of walk(options.dir)) {
+          // Below about a packet, compression saves nothing worth a header.
+          if (!compressible.test(file) || statSync(file).size < 1024) continue
+          const content = readFileSync(file)
+          writeFileSync(
+            `${file}.br`,
+            brotliCompressSync(content, {
+              params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
+            }),
+          )
+          writeFileSync(`${file}.gz`, gzipSync(content, { level: 9 }))
+        }
+      },
+    },
+  }
+}
+
 export default defineConfig({
   // Static files live under app/, since the top level holds only what the design card lists.
   publicDir: 'app/public',
-  plugins: isVitest ? [] : [tailwindcss(), reactRouter()],
+  plugins: isVitest ? [] : [tailwindcss(), reactRouter(), precompressClientBuild()],
   server: { port: 5173, strictPort: false },
+  environments: {
+    // The server build's entry is Quotebook's own server, which loads React Router's build
+    // (virtual:react-router/server-build) itself; `npm start` runs build/server/index.js.
+    ssr: { build: { rollupOptions: { input: 'app/server.ts' } } },
+  },
   // Bundled into the server build so that Clerk's components and the app share one copy of
   // react-router (two copies mean "useNavigate() may be used only in the context of a <Router>").
   ssr: { noExternal: ['@clerk/react-router'] },

@@ -10,8 +10,7 @@ import {
   ServerRouter,
 } from 'react-router'
 import { NonceContext } from './components/nonce'
-import { logError } from './http/request-id.server'
-import { nonceOf } from './http/security-headers.server'
+import { logError, nonceOf } from './http/request-id.server'
 
 // React Router's default Node entry, plus the CSP nonce on every script it writes, a charset on
 // the Content-Type, and errors logged under the request's id.

@@ -48,6 +48,14 @@ const environmentSchema = z.object({
     .trim()
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret of a Clerk webhook (whsec_…)')
     .optional(),
+  // Where `npm start` listens; HOST unset means every interface.
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int({ error: 'must be a port number' })
+    .min(0, { error: 'must be a port number' })
+    .max(65_535, { error: 'must be a port number' })
+    .default(3000),
+  HOST: z.string().trim().min(1).optional(),
   QUERY_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
     .int()

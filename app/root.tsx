@@ -6,17 +6,14 @@ import { ClerkProvider } from './components/clerk'
 import { ErrorPage } from './components/error-page'
 import { useNonce } from './components/nonce'
 import { SiteHeader } from './components/site-header'
-import { assignRequestId, requestIdOf } from './http/request-id.server'
-import { securityHeaders } from './http/security-headers.server'
+import { requestIdOf } from './http/request-id.server'
+import { frontDoor } from './http/security-headers.server'
 import type { Route } from './+types/root'
 import './app.css'
 
+// frontDoor stands in for the production server where there is none (see http/); then
 // clerkMiddleware() verifies the session of every request (see auth/session.server.ts).
-export const middleware: Route.MiddlewareFunction[] = [
-  assignRequestId,
-  securityHeaders,
-  ...authMiddleware,
-]
+export const middleware: Route.MiddlewareFunction[] = [frontDoor, ...authMiddleware]
 
 export function loader(args: Route.LoaderArgs) {
   return rootAuthLoader(args, async () => ({

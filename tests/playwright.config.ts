@@ -57,7 +57,7 @@ export default defineConfig({
   webServer: {
     // The production build, served as `npm start` serves it.
     // A fresh data directory, and a production build whatever NODE_ENV the server then runs with.
-    command: `rm -rf "${e2eDataDir}" && NODE_ENV=production npm run build && node node_modules/@react-router/serve/bin.js ./build/server/index.js`,
+    command: `rm -rf "${e2eDataDir}" && NODE_ENV=production npm run build && node build/server/index.js`,
     cwd: root,
     url: `${baseURL}/favicon.svg`,
     reuseExistingServer: false,

@@ -60,11 +60,43 @@ const fixedOrigin = env.APP_URL
   ? clerkMiddleware({ ...clerkOptions, authorizedParties: [env.APP_URL] })
   : undefined
 
-const verifySession: MiddlewareFunction<Response> = (args, next) =>
+const clerkVerifySession: MiddlewareFunction<Response> = (args, next) =>
   (
     fixedOrigin ??
     clerkMiddleware({ ...clerkOptions, authorizedParties: [new URL(args.request.url).origin] })
   )(args, next)
+
+const handshakeMark = '__clerk_handshake'
+const handshakeCookie = /^\s*__clerk_handshake(?:_nonce)?=/
+
+/**
+ * Local mode has no Frontend API, so no Clerk handshake is ever genuine there. Clerk's middleware
+ * would try to resolve one from `__clerk_handshake(_nonce)` in the query or a cookie: a garbled
+ * token makes it log a stack trace, and a nonce makes it ask Clerk's API. It sees the request
+ * without them.
+ */
+function withoutHandshake(request: Request): Request {
+  const url = new URL(request.url)
+  url.searchParams.delete('__clerk_handshake')
+  url.searchParams.delete('__clerk_handshake_nonce')
+  const headers = new Headers(request.headers)
+  const cookies = (headers.get('Cookie') ?? '').split(';').filter((c) => !handshakeCookie.test(c))
+  headers.set('Cookie', cookies.join(';'))
+  // Clerk reads only the URL and headers; the body stays with the original request.
+  return new Request(url, { method: request.method, headers, signal: request.signal })
+}
+
+const verifySession: MiddlewareFunction<Response> =
+  authMode === 'clerk'
+    ? clerkVerifySession
+    : (args, next) => {
+        const { request } = args
+        const carriesHandshake =
+          request.url.includes(handshakeMark) ||
+          (request.headers.get('Cookie') ?? '').includes(handshakeMark)
+        if (!carriesHandshake) return clerkVerifySession(args, next)
+        return clerkVerifySession({ ...args, request: withoutHandshake(request) }, next)
+      }
 
 /** The origin the app is served at, for the `azp` of locally minted tokens. */
 export const appOrigin = (request: Request) => env.APP_URL ?? new URL(request.url).origin

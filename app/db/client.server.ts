@@ -1,7 +1,7 @@
 import { neon, neonConfig, type NeonQueryPromise } from '@neondatabase/serverless'
 import { env } from '../env.server'
-import { embeddedDatabase } from './embedded.server'
-import { isLocalDatabaseUrl, localTransport } from './local-transport.server'
+import { closeEmbeddedDatabases, embeddedDatabase } from './embedded.server'
+import { closeLocalTransport, isLocalDatabaseUrl, localTransport } from './local-transport.server'
 
 /**
  * The one database client. Which database it reaches is decided here, once, at start-up:
@@ -61,4 +61,14 @@ export async function asUser<Row>(
 /** `select 1`, within the deadline: whether the database answers at all. */
 export async function checkDatabase(): Promise<void> {
   await sql.query('select 1', [], deadline())
+}
+
+/**
+ * Lets go of every connection the client holds: the local transport's pools and the embedded
+ * database, which is closed cleanly so its files stay consistent. Over HTTPS to Neon there is
+ * nothing to close. For a clean shutdown (http/node-server.server.ts).
+ */
+export async function closeDatabase(): Promise<void> {
+  await closeLocalTransport()
+  await closeEmbeddedDatabases()
 }

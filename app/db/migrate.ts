@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import postgres from 'postgres'
 import shift from 'postgres-shift'
 import { loadDotEnv } from '../dotenv.server'
@@ -11,6 +10,9 @@ import { loadDotEnv } from '../dotenv.server'
  *
  *   npm run db:migrate              apply pending migrations
  *   npm run db:migrate -- --status  list applied and pending migrations
+ *
+ * It runs from the production build (`node build/server/index.js migrate`, see app/server.ts), so
+ * a deploy can migrate with dev dependencies pruned.
  *
  * It reads MIGRATION_DATABASE_URL, else DATABASE_URL, else starts the embedded database.
  */
@@ -157,7 +159,25 @@ export async function migrationStatus({
   }
 }
 
-async function main(argv: string[]) {
+/**
+ * `npm run db:migrate [-- --status] [-- --dir DIR]`: the exit code, with one line for a known
+ * failure and the stack only for an unexpected one.
+ */
+export async function migrateCommand(argv: string[]): Promise<number> {
+  try {
+    await migrateFromEnvironment(argv)
+    return 0
+  } catch (error) {
+    const known =
+      error instanceof MigrationError ||
+      error instanceof postgres.PostgresError ||
+      (error instanceof Error && error.name === 'DataDirectoryInUse')
+    console.error(known ? `db:migrate: ${(error as Error).message}` : error)
+    return 1
+  }
+}
+
+async function migrateFromEnvironment(argv: string[]) {
   const dirFlag = argv.indexOf('--dir')
   const dir = dirFlag === -1 ? DEFAULT_MIGRATIONS_DIR : resolve(argv[dirFlag + 1] ?? '')
   // Only the database variables: a deploy may migrate before the app's other settings exist.
@@ -181,19 +201,4 @@ async function main(argv: string[]) {
   } finally {
     await embedded?.close()
   }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      // Known failures are one line; only an unexpected error deserves its stack.
-      const known =
-        error instanceof MigrationError ||
-        error instanceof postgres.PostgresError ||
-        (error instanceof Error && error.name === 'DataDirectoryInUse')
-      console.error(known ? `db:migrate: ${(error as Error).message}` : error)
-      process.exit(1)
-    },
-  )
 }

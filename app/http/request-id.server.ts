@@ -1,36 +1,54 @@
-import { randomUUID } from 'node:crypto'
-import { createContext, type MiddlewareFunction, type RouterContextProvider } from 'react-router'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createContext, type RouterContextProvider } from 'react-router'
 
 /**
- * Every request gets an id: it is in the `X-Request-Id` response header, in every log line about
- * the request, and on any error page, so a user's report finds its log entry.
+ * What the app knows of a request before any route runs: its id, which is in the `X-Request-Id`
+ * response header, in every log line about the request and on any error page, so a user's report
+ * finds its log entry; and the CSP nonce of the page it renders. Made once per request by the
+ * production server (http/node-server.server.ts), or by the `frontDoor` middleware where there
+ * is no such server, and handed to React Router in the request context.
  */
-export const requestIdContext = createContext<string>('unknown')
-
-export const assignRequestId: MiddlewareFunction<Response> = async ({ context }, next) => {
-  const id = randomUUID()
-  context.set(requestIdContext, id)
-  const response = await next()
-  response.headers.set('X-Request-Id', id)
-  return response
+export interface RequestIdentity {
+  id: string
+  nonce: string
 }
 
-export const requestIdOf = (context: Readonly<RouterContextProvider>) =>
-  context.get(requestIdContext)
+export const requestIdentityContext = createContext<RequestIdentity | null>(null)
 
-/** Logs a server-side error as one JSON line, under the request's id. */
+export const newRequestIdentity = (): RequestIdentity => ({
+  id: randomUUID(),
+  nonce: randomBytes(16).toString('base64'),
+})
+
+export const requestIdOf = (context: Readonly<RouterContextProvider>) =>
+  context.get(requestIdentityContext)?.id ?? 'unknown'
+
+export const nonceOf = (context: Readonly<RouterContextProvider>) =>
+  context.get(requestIdentityContext)?.nonce ?? ''
+
+/** One JSON line on standard error, with the stack of `error`, under the request's id. */
 export function logError(
   context: Readonly<RouterContextProvider>,
   request: Request,
   message: string,
   error: unknown,
 ) {
+  logErrorLine(requestIdOf(context), request.method, new URL(request.url).pathname, message, error)
+}
+
+export function logErrorLine(
+  requestId: string,
+  method: string,
+  path: string,
+  message: string,
+  error: unknown,
+) {
   console.error(
     JSON.stringify({
       level: 'error',
-      requestId: requestIdOf(context),
-      method: request.method,
-      path: new URL(request.url).pathname,
+      requestId,
+      method,
+      path,
       message,
       error:
         error instanceof Error

@@ -1,15 +1,16 @@
-import { randomBytes } from 'node:crypto'
-import { createContext, type MiddlewareFunction, type RouterContextProvider } from 'react-router'
+import type { MiddlewareFunction } from 'react-router'
 import { appOrigin, authMode, clerkFrontendApi } from '../auth/session.server'
 import { env } from '../env.server'
+import {
+  newRequestIdentity,
+  type RequestIdentity,
+  requestIdentityContext,
+} from './request-id.server'
 
 /**
- * Security headers on every response of the app, a fresh CSP nonce for every request, and the
- * cross-site check that React Router's own leaves open.
+ * The headers every response of the app carries, and the cross-site check that React Router's
+ * own leaves open. Everything but the nonce and the request id is computed once, at start-up.
  */
-export const nonceContext = createContext<string>('')
-
-export const nonceOf = (context: Readonly<RouterContextProvider>) => context.get(nonceContext)
 
 const development = env.NODE_ENV === 'development'
 
@@ -38,38 +39,78 @@ function contentSecurityPolicy(nonce: string): string {
     .join('; ')
 }
 
-const fixedHeaders: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-  'Permissions-Policy':
+// The policy around its nonce, split once so that each request only joins three strings.
+const NONCE_MARK = '\u0000'
+const [cspBeforeNonce, cspAfterNonce] = contentSecurityPolicy(NONCE_MARK).split(NONCE_MARK) as [
+  string,
+  string,
+]
+
+const fixedHeaders: [string, string][] = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+  [
+    'Permissions-Policy',
     'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
-  'Cross-Origin-Opener-Policy': 'same-origin',
+  ],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
   ...(env.NODE_ENV === 'production'
-    ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' }
-    : {}),
+    ? [['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as [string, string]]
+    : []),
+]
+
+/** The app's headers for one request: the fixed ones, its CSP and its id. */
+export function appHeaders({ id, nonce }: RequestIdentity): [string, string][] {
+  return [
+    ...fixedHeaders,
+    ['Content-Security-Policy', `${cspBeforeNonce}${nonce}${cspAfterNonce}`],
+    ['X-Request-Id', id],
+  ]
+}
+
+export function applyAppHeaders(headers: Headers, identity: RequestIdentity) {
+  for (const [name, value] of appHeaders(identity)) headers.set(name, value)
+  headers.delete('X-Powered-By')
 }
 
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-export const securityHeaders: MiddlewareFunction<Response> = async ({ request, context }, next) => {
-  // React Router refuses a cross-origin action on a page, but not on a resource route (such as
-  // /sign-out); this refuses both. A browser that sends no Origin still says where the request
-  // came from in Sec-Fetch-Site. Server-to-server callers (Clerk's webhook) send neither.
-  const origin = request.headers.get('Origin')
-  const crossSite =
-    stateChanging.has(request.method) &&
-    ((origin !== null && origin !== appOrigin(request)) ||
-      request.headers.get('Sec-Fetch-Site') === 'cross-site')
-  const nonce = randomBytes(16).toString('base64')
-  context.set(nonceContext, nonce)
-  const response = crossSite
-    ? new Response('Cross-site form posts are not accepted.', {
+/**
+ * A state-changing request sent from another site. React Router refuses a cross-origin action on
+ * a page, but not on a resource route (such as /sign-out); this refuses both. A browser that
+ * sends no Origin still says where the request came from in Sec-Fetch-Site. Server-to-server
+ * callers (Clerk's webhook) send neither.
+ */
+export function isCrossSiteWrite(
+  method: string,
+  headers: Pick<Headers, 'get'>,
+  origin: string,
+): boolean {
+  if (!stateChanging.has(method)) return false
+  const sentOrigin = headers.get('Origin')
+  return (
+    (sentOrigin !== null && sentOrigin !== origin) || headers.get('Sec-Fetch-Site') === 'cross-site'
+  )
+}
+
+export const CROSS_SITE_REFUSAL = 'Cross-site form posts are not accepted.'
+
+/**
+ * What the production server does for every request before React Router sees it (a request id,
+ * a nonce, the cross-site check, the app's headers), for where there is no such server: under
+ * `react-router dev`, and in the integration tests that call the build's handler directly. Behind
+ * the production server the request already has its identity, and this passes it through.
+ */
+export const frontDoor: MiddlewareFunction<Response> = async ({ request, context }, next) => {
+  if (context.get(requestIdentityContext) !== null) return next()
+  const identity = newRequestIdentity()
+  context.set(requestIdentityContext, identity)
+  const response = isCrossSiteWrite(request.method, request.headers, appOrigin(request))
+    ? new Response(CROSS_SITE_REFUSAL, {
         status: 403,
         headers: { 'Content-Type': 'text/plain; charset=utf-8' },
       })
     : await next()
-  response.headers.set('Content-Security-Policy', contentSecurityPolicy(nonce))
-  for (const [name, value] of Object.entries(fixedHeaders)) response.headers.set(name, value)
-  response.headers.delete('X-Powered-By')
+  applyAppHeaders(response.headers, identity)
   return response
 }

@@ -55,7 +55,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     return
   }
   const quote = await getQuoteForUser(user)
-  if (url.pathname === '/_root.data') {
+  if (url.pathname === '/_.data') {
     response
       .writeHead(200, { 'Content-Type': 'application/json' })
       .end(JSON.stringify({ quote: quote?.text ?? null }))

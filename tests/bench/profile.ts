@@ -17,10 +17,6 @@ const areas: [RegExp, string][] = [
   [/react-dom/, 'React rendering (react-dom/server)'],
   [/node_modules\/react-router\b|@react-router\/node/, 'React Router (routing, data, streams)'],
   [/@clerk|clerk/, 'Clerk (clerkMiddleware, token verification)'],
-  [
-    /express|morgan|compression|body-parser|send|serve-static|finalhandler|on-finished/,
-    'Express in react-router-serve (logging, gzip, static)',
-  ],
   [/postgres|@neondatabase|local-transport|pglite/, 'Database client and transport'],
   [/jose|crypto/, 'JWT and crypto'],
   [/build\/server|\/app\//, 'The app’s own code'],

@@ -8,7 +8,10 @@ export const ORIGIN = 'http://localhost'
  */
 export async function appHandler(): Promise<(request: Request) => Promise<Response>> {
   // @ts-expect-error The build is plain JavaScript, made by the global setup (build.ts).
-  const build = (await import('../../build/server/index.js')) as ServerBuild
+  const { loadAppBuild } = (await import('../../build/server/index.js')) as {
+    loadAppBuild(): Promise<ServerBuild>
+  }
+  const build = await loadAppBuild()
   const handler = createRequestHandler(build, 'production')
   return (request) => handler(request)
 }

@@ -26,7 +26,7 @@ export function run(
   })
 }
 
-/** `npm run db:migrate`, without npm's own output around it. */
+/** `npm run db:migrate` (from the build), without npm's own output around it. */
 export function migrate(args: string[], env: Record<string, string | undefined>) {
-  return run('node_modules/.bin/tsx', ['app/db/migrate.ts', ...args], env)
+  return run(process.execPath, ['build/server/index.js', 'migrate', ...args], env)
 }

@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { applyMigrations } from '../../app/db/migrate'
 import { setCookies } from '../helpers/app'
+import { type RunningServer, startProductionServer } from '../helpers/production-server'
 import { freePort, tcpProxy } from '../helpers/tcp-proxy'
 
 // The production server, in its own process, in front of a database this test stops and starts:
@@ -18,9 +15,9 @@ let db: PGlite
 let dbServer: PGLiteSocketServer
 let dbPort: number
 let proxy: Awaited<ReturnType<typeof tcpProxy>>
-let app: ChildProcess
+let app: RunningServer
 let origin: string
-let log = ''
+const log = () => app.output()
 let cookies = ''
 
 async function startDatabaseServer() {
@@ -37,28 +34,13 @@ beforeAll(async () => {
     log: () => {},
   })
   proxy = await tcpProxy(dbPort)
-  const port = await freePort()
-  origin = `http://127.0.0.1:${port}`
-  app = spawn(
-    process.execPath,
-    ['node_modules/@react-router/serve/bin.js', './build/server/index.js'],
-    {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        APP_URL: origin,
-        AUTH_MODE: 'local',
-        DATABASE_URL: `postgresql://postgres@127.0.0.1:${proxy.port}/postgres?max=1`,
-        QUOTEBOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'quotebook-faults-')),
-        QUERY_TIMEOUT_MS: String(DEADLINE_MS),
-      },
-    },
-  )
-  app.stdout!.on('data', (chunk: Buffer) => (log += chunk))
-  app.stderr!.on('data', (chunk: Buffer) => (log += chunk))
-  await until(() => log.includes('[react-router-serve]'), 20_000)
+  app = await startProductionServer({
+    NODE_ENV: 'production',
+    AUTH_MODE: 'local',
+    DATABASE_URL: `postgresql://postgres@127.0.0.1:${proxy.port}/postgres?max=1`,
+    QUERY_TIMEOUT_MS: String(DEADLINE_MS),
+  })
+  origin = app.url
 
   const signIn = await fetch(`${origin}/sign-in`, {
     method: 'POST',
@@ -70,19 +52,11 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  app?.kill()
+  await app?.stop()
   await proxy?.close()
   await dbServer?.stop()
   await db?.close()
 })
-
-async function until(condition: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`The server did not start:\n${log}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 const page = (path = '/') =>
   fetch(`${origin}${path}`, { headers: { Cookie: cookies }, redirect: 'manual' })
@@ -129,8 +103,8 @@ describe('the production server when the database fails', () => {
       expect(html).toContain(requestId)
       expectNothingLeaked(html)
       // The log has what the page does not: the error, under the same request id.
-      await expect.poll(() => log).toContain(`"requestId":"${requestId}"`)
-      expect(log).toMatch(/"message":"database unavailable"/)
+      await expect.poll(log).toContain(`"requestId":"${requestId}"`)
+      expect(log()).toMatch(/"message":"database unavailable"/)
 
       const { result: health, ms: healthMs } = await timed(fetch(`${origin}/healthz`))
       expect(health.status).toBe(503)

@@ -15,7 +15,7 @@ describe('security headers', () => {
     const { cookies } = await signedInUser(handle)
     const responses = [
       await handle(get('/', cookies)),
-      await handle(get('/_root.data', cookies)),
+      await handle(get('/_.data', cookies)),
       await handle(get('/sign-in')),
       await handle(get('/no/such/page')),
       await handle(get('/healthz')),
