@@ -3,6 +3,7 @@
 // deeply nested, must be at or above its floor.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import semver from 'semver'
 
 const { floors } = JSON.parse(
   readFileSync(new URL('./advisory-floors.json', import.meta.url), 'utf8'),
@@ -29,23 +30,13 @@ function* installed(dir) {
   }
 }
 
-const parse = (version) => {
-  const [core, prerelease] = version.split('-')
-  return [...core.split('.').map(Number), prerelease ? 0 : 1]
-}
-const below = (version, floor) => {
-  const [a, b] = [parse(version), parse(floor)]
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i]
-  return a[3] < 1 && b[3] === 1
-}
-
 const seen = new Map()
 const failures = []
 for (const { name, version, path } of installed('node_modules')) {
   const floor = floors[name]
   if (!floor) continue
   seen.set(name, [...(seen.get(name) ?? []), version])
-  if (below(version, floor.min))
+  if (semver.lt(version, floor.min))
     failures.push(`${name}@${version} at ${path} is below ${floor.min}: ${floor.why}`)
 }
 for (const name of Object.keys(floors)) {

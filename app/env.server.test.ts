@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { parseEnvironment } from './env.server'
+import { ENVIRONMENT_VARIABLES, parseEnvironment } from './env.server'
 
 const neonUrl =
   'postgresql://user:secret@ep-example-123.eu-central-1.aws.neon.tech/neondb?sslmode=require'
@@ -17,6 +18,7 @@ describe('parseEnvironment', () => {
       NODE_ENV: 'development',
       QUOTEBOOK_DATA_DIR: '.data',
       QUERY_TIMEOUT_MS: 5000,
+      PORT: 3000,
     })
   })
 
@@ -66,5 +68,36 @@ describe('parseEnvironment', () => {
     const secret = () => parseEnvironment({ CLERK_SECRET_KEY: 'hunter2' })
     expect(secret).toThrow(/CLERK_SECRET_KEY: must be a Clerk secret key/)
     expect(secret).not.toThrow(/hunter2/)
+  })
+})
+
+describe('the documented variables', () => {
+  const TOOLS_HEADING = '### For tests and the benchmark'
+  const TOOLS_MARK = '# ---- For tests and the benchmark'
+  const readme = readFileSync('README.md', 'utf8')
+  const example = readFileSync('.env.example', 'utf8')
+  const section = readme.slice(readme.indexOf('## Environment variables'))
+  const appTable = section.slice(0, section.indexOf(TOOLS_HEADING))
+  const toolTable = section.slice(
+    section.indexOf(TOOLS_HEADING),
+    section.indexOf('\n## ', section.indexOf(TOOLS_HEADING)),
+  )
+  const tableNames = (table: string) =>
+    [...table.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`/gm)].map((match) => match[1]).sort()
+  const exampleNames = (text: string) =>
+    [...text.matchAll(/^#?\s?([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]).sort()
+
+  test('README, .env.example and the parser name the same variables of the app', () => {
+    expect(appTable.length).toBeGreaterThan(0)
+    const parsed = [...ENVIRONMENT_VARIABLES].sort()
+    expect(tableNames(appTable)).toEqual(parsed)
+    expect(exampleNames(example.slice(0, example.indexOf(TOOLS_MARK)))).toEqual(parsed)
+  })
+
+  test('README and .env.example name the same variables of the tests and the benchmark', () => {
+    const tools = tableNames(toolTable)
+    expect(tools.length).toBeGreaterThan(0)
+    expect(exampleNames(example.slice(example.indexOf(TOOLS_MARK)))).toEqual(tools)
+    for (const name of tools) expect(ENVIRONMENT_VARIABLES).not.toContain(name)
   })
 })

@@ -66,6 +66,9 @@ const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>
 
+/** Every variable the app reads. The README's table and .env.example list exactly these. */
+export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape)
+
 export function parseEnvironment(source: Record<string, string | undefined>): Environment {
   // An empty variable (`DATABASE_URL=` in a .env file) means "unset", as it does for most tools.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''))
