@@ -77,14 +77,28 @@ const linesFor = (target: RunningServer, answer: Answer) =>
 
 const stackTrace = /\n\s+at \S/
 
-async function signIn(target: RunningServer, email: string) {
-  const answer = await send(
+/** A form posted from the public origin, as the browser behind the proxy sends it. */
+const postForm = (
+  target: RunningServer,
+  path: string,
+  cookie: string,
+  form: Record<string, string>,
+) =>
+  send(
     target,
     'POST',
-    '/sign-in',
-    { ...asProxy, Origin: PUBLIC, 'Content-Type': 'application/x-www-form-urlencoded' },
-    new URLSearchParams({ email, name: 'Grace Hopper' }).toString(),
+    path,
+    {
+      ...asProxy,
+      Origin: PUBLIC,
+      Cookie: cookie,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    new URLSearchParams(form).toString(),
   )
+
+async function signIn(target: RunningServer, email: string) {
+  const answer = await postForm(target, '/sign-in', '', { email, name: 'Grace Hopper' })
   expect(answer.status).toBe(303)
   const cookies = (answer.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]!)
   return { answer, cookie: cookies.join('; ') }
@@ -352,39 +366,17 @@ describe('stateless: two instances, one database', () => {
       expect(onSecond.status).toBe(200)
       expect(onSecond.body.toString()).toContain('Grace Hopper')
 
-      const save = await send(
-        first,
-        'POST',
-        '/?index',
-        {
-          ...asProxy,
-          Origin: PUBLIC,
-          Cookie: cookie,
-          'Content-Type': 'application/x-www-form-urlencoded',
-        },
-        new URLSearchParams({
-          intent: 'save',
-          quote: 'Saved on one, read on the other.',
-        }).toString(),
-      )
+      const save = await postForm(first, '/?index', cookie, {
+        intent: 'save',
+        quote: 'Saved on one, read on the other.',
+      })
       expect(save.status).toBe(303)
       const read = await send(second, 'GET', '/', { ...asProxy, Cookie: cookie })
       expect(read.body.toString()).toContain('Saved on one, read on the other.')
 
       // And the other way round, after the first instance is gone.
       await first.stop()
-      const deleted = await send(
-        second,
-        'POST',
-        '/?index',
-        {
-          ...asProxy,
-          Origin: PUBLIC,
-          Cookie: cookie,
-          'Content-Type': 'application/x-www-form-urlencoded',
-        },
-        'intent=delete',
-      )
+      const deleted = await postForm(second, '/?index', cookie, { intent: 'delete' })
       expect(deleted.status).toBe(303)
       const empty = await send(second, 'GET', '/', { ...asProxy, Cookie: cookie })
       expect(empty.body.toString()).not.toContain('Saved on one, read on the other.')
