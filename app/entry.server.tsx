@@ -6,11 +6,13 @@ import { renderToPipeableStream } from 'react-dom/server'
 import {
   type EntryContext,
   type HandleErrorFunction,
+  isRouteErrorResponse,
   type RouterContextProvider,
   ServerRouter,
 } from 'react-router'
 import { NonceContext } from './components/nonce'
-import { logError, nonceOf } from './http/request-id.server'
+import { logRequestError } from './http/log.server'
+import { nonceOf } from './http/request-id.server'
 
 // React Router's default Node entry, plus the CSP nonce on every script it writes, a charset on
 // the Content-Type, and errors logged under the request's id.
@@ -68,7 +70,7 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500
           // Errors while rendering the shell reject above and are logged by handleError.
-          if (shellRendered) console.error(error)
+          if (shellRendered) logRequestError(loadContext, request, 'render error', error)
         },
       },
     )
@@ -76,7 +78,9 @@ export default function handleRequest(
 }
 
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
-  // A client that went away is not an error of the app.
+  // A client that went away is not an error of the app; nor is a request React Router refuses
+  // itself (405 for a POST to a route without an action, 404): the request's log line has it.
   if (request.signal.aborted) return
-  logError(context as RouterContextProvider, request, 'unhandled error', error)
+  if (isRouteErrorResponse(error) && error.status < 500) return
+  logRequestError(context as RouterContextProvider, request, 'unhandled error', error)
 }

@@ -1,4 +1,5 @@
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { ServerBuild } from 'react-router'
 
 /**
@@ -18,14 +19,20 @@ export async function loadAppBuild(): Promise<ServerBuild> {
   return import('virtual:react-router/server-build')
 }
 
+// Compared as real paths: a release layout often starts the server through a symlink
+// (`/srv/quotebook/current/build/server/index.js`), and import.meta.url is the resolved file.
 const runAsCommand =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href
+  process.argv[1] !== undefined &&
+  realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
 
 if (runAsCommand) {
   const [command, ...args] = process.argv.slice(2)
   if (command === 'migrate') {
     const { migrateCommand } = await import('./db/migrate')
-    process.exitCode = await migrateCommand(args)
+    process.exitCode = await migrateCommand(args, {
+      // sql/ beside build/, wherever the command is started from.
+      migrationsDir: fileURLToPath(new URL('../../sql/', import.meta.url)),
+    })
   } else {
     // `npm start` serves for production unless NODE_ENV says otherwise, as react-router-serve did.
     process.env.NODE_ENV ??= 'production'

@@ -2,6 +2,7 @@ import { clerkMiddleware, getAuth } from '@clerk/react-router/server'
 import { type LoaderFunctionArgs, type MiddlewareFunction, redirect } from 'react-router'
 import { z } from 'zod'
 import { env } from '../env.server'
+import { logLine } from '../http/log.server'
 import { safeRedirectPath } from './redirect'
 import {
   clearedSessionCookies,
@@ -24,10 +25,11 @@ export const authMode: AuthMode = env.CLERK_SECRET_KEY === undefined ? 'local' :
 export const issuer = authMode === 'local' ? localIdentity(env.QUOTEBOOK_DATA_DIR) : undefined
 
 if (authMode === 'local' && env.NODE_ENV === 'production') {
-  console.warn(
-    'AUTH_MODE=local in production: anyone can sign in as any email address. ' +
+  logLine('warn', {
+    message:
+      'AUTH_MODE=local in production: anyone can sign in as any email address. ' +
       'Use this for demos only; set CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY for real users.',
-  )
+  })
 }
 
 const clerkOptions = {

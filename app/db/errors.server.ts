@@ -1,6 +1,7 @@
 import { NeonDbError } from '@neondatabase/serverless'
 import type { RouterContextProvider } from 'react-router'
-import { logError } from '../http/request-id.server'
+import { describeError, logLine } from '../http/log.server'
+import { requestIdOf } from '../http/request-id.server'
 
 export interface DatabaseFailure {
   status: 400 | 503
@@ -45,7 +46,14 @@ export function expectedDatabaseFailure(
 ): DatabaseFailure {
   const failure = databaseFailure(error)
   if (failure === null || !statuses.includes(failure.status)) throw error
-  const what = failure.status === 503 ? 'database unavailable' : 'database refused the input'
-  logError(context, request, what, error)
+  // An expected failure, not a defect: one `warn` line with the driver's message and code, and
+  // no stack, which would say only where the driver threw.
+  logLine('warn', {
+    requestId: requestIdOf(context),
+    method: request.method,
+    path: new URL(request.url).pathname,
+    message: failure.status === 503 ? 'database unavailable' : 'database refused the input',
+    error: describeError(error, false),
+  })
   return failure
 }

@@ -163,9 +163,12 @@ export async function migrationStatus({
  * `npm run db:migrate [-- --status] [-- --dir DIR]`: the exit code, with one line for a known
  * failure and the stack only for an unexpected one.
  */
-export async function migrateCommand(argv: string[]): Promise<number> {
+export async function migrateCommand(
+  argv: string[],
+  { migrationsDir = DEFAULT_MIGRATIONS_DIR }: { migrationsDir?: string } = {},
+): Promise<number> {
   try {
-    await migrateFromEnvironment(argv)
+    await migrateFromEnvironment(argv, migrationsDir)
     return 0
   } catch (error) {
     const known =
@@ -177,9 +180,9 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   }
 }
 
-async function migrateFromEnvironment(argv: string[]) {
+async function migrateFromEnvironment(argv: string[], migrationsDir: string) {
   const dirFlag = argv.indexOf('--dir')
-  const dir = dirFlag === -1 ? DEFAULT_MIGRATIONS_DIR : resolve(argv[dirFlag + 1] ?? '')
+  const dir = dirFlag === -1 ? migrationsDir : resolve(argv[dirFlag + 1] ?? '')
   // Only the database variables: a deploy may migrate before the app's other settings exist.
   loadDotEnv()
   const variable = (name: string) => process.env[name] || undefined

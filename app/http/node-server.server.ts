@@ -5,25 +5,21 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from 'node:http'
-import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { performance } from 'node:perf_hooks'
-import { createReadableStreamFromReadable, writeReadableStreamToWritable } from '@react-router/node'
+import { writeReadableStreamToWritable } from '@react-router/node'
 import { createRequestHandler, RouterContextProvider, type ServerBuild } from 'react-router'
 import { closeDatabase } from '../db/client.server'
 import { env } from '../env.server'
+import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
+import { describeError, type Level, logLine } from './log.server'
 import {
-  logErrorLine,
   newRequestIdentity,
   type RequestIdentity,
   requestIdentityContext,
 } from './request-id.server'
-import {
-  appHeaders,
-  applyAppHeaders,
-  CROSS_SITE_REFUSAL,
-  isCrossSiteWrite,
-} from './security-headers.server'
-import { chooseEncoding, loadStaticFiles, type StaticFile } from './static-files.server'
+import { appHeaders, CROSS_SITE_REFUSAL, isCrossSiteWrite } from './security-headers.server'
+import { chooseEncoding, loadStaticFiles, matchesIfNoneMatch } from './static-files.server'
 
 /**
  * Quotebook's production server: `node:http`, the browser build from memory, and React Router's
@@ -37,6 +33,19 @@ const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST'])
 const ALLOW = 'GET, HEAD, POST'
 // In-flight requests get this long to finish after SIGTERM before their connections are cut.
 const DRAIN_MS = 10_000
+const production = env.NODE_ENV === 'production'
+
+/** What one request's log line says; filled in as the request is handled. */
+interface RequestRecord {
+  identity: RequestIdentity
+  method: string
+  path: string
+  started: number
+  /** Why the server itself refused the request, if it did. */
+  reason?: string
+  /** The status of an answer Node's parser made us write on the raw socket (clientError). */
+  rawStatus?: number
+}
 
 interface Options {
   /** The browser build: build/client. */
@@ -46,80 +55,176 @@ interface Options {
 export async function serve(build: ServerBuild, { clientDirectory }: Options): Promise<Server> {
   const handleRequest = createRequestHandler(build, env.NODE_ENV)
   const staticFiles = loadStaticFiles(clientDirectory)
+  const records = new WeakMap<ServerResponse, RequestRecord>()
   let draining = false
 
-  const server = createServer((req, res) => {
-    void respond(req, res)
-  })
-  // Longer than the idle timeout of the usual load balancers (60 s), so that the balancer, not
-  // this server, closes an idle connection; otherwise a request can race the close and get a 502.
-  server.keepAliveTimeout = 65_000
-  server.headersTimeout = 66_000
+  const server = createServer(
+    {
+      // Without APP_URL a request without Host is refused below, with the app's headers;
+      // Node's own refusal would have none.
+      requireHostHeader: false,
+      // Longer than the idle timeout of the usual load balancers (60 s), so that the balancer,
+      // not this server, closes an idle connection; otherwise a request can race the close and
+      // get a 502.
+      keepAliveTimeout: 65_000,
+      // A form is at most 64 KB; a client that takes longer than this to send one is stalling.
+      headersTimeout: 20_000,
+      requestTimeout: 30_000,
+    },
+    (req, res) => accept(req, res),
+  )
+  // `Expect: 100-continue`: the refusals below run before the client is told to send its body.
+  server.on('checkContinue', (req, res) => accept(req, res, 'continue'))
+  server.on('checkExpectation', (req, res) => accept(req, res, 'unknown expectation'))
+  server.on('connect', refuseConnect)
   server.on('clientError', refuseUnparsable)
 
-  async function respond(req: IncomingMessage, res: ServerResponse) {
-    const started = performance.now()
-    const identity = newRequestIdentity()
-    const method = req.method ?? 'GET'
+  function accept(req: IncomingMessage, res: ServerResponse, expectation?: string) {
     const target = requestTarget(req.url ?? '/')
-    let reason: string | undefined
-    res.once('close', () => {
-      logRequest({
-        identity,
-        method,
-        path: target?.path ?? (req.url ?? '').split('?')[0]!,
-        status: res.statusCode,
-        started,
-        reason,
-        aborted: !res.writableFinished,
-      })
-    })
-    const refuse = (
-      status: number,
-      why: string,
-      body: string,
-      headers: [string, string][] = [],
-    ) => {
-      reason = why
-      writePlain(res, status, body, identity, [...headers, ...(draining ? closing : [])])
+    const record: RequestRecord = {
+      identity: newRequestIdentity(),
+      method: req.method ?? 'GET',
+      path: target?.path ?? '(not a path)',
+      started: performance.now(),
     }
+    records.set(res, record)
+    res.once('close', () => {
+      logRequest(record, res)
+      // A keep-alive connection whose response began before SIGTERM goes idle only now.
+      if (draining) setImmediate(() => server.closeIdleConnections())
+    })
+    respond(req, res, record, target, expectation).catch((error: unknown) => {
+      // React Router answers its own errors; reaching this is a defect of the server itself.
+      logLine('error', {
+        requestId: record.identity.id,
+        method: record.method,
+        path: record.path,
+        message: 'unhandled error',
+        error: describeError(error, true),
+      })
+      if (!res.headersSent) writePlain(res, 500, 'Something went wrong.\n', record.identity)
+      else res.destroy()
+    })
+  }
 
+  async function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RequestRecord,
+    target: ReturnType<typeof requestTarget>,
+    expectation: string | undefined,
+  ) {
+    const { identity, method } = record
+    const refuse = (status: number, why: string, body: string, headers: string[] = []) => {
+      record.reason = why
+      writePlain(res, status, body, identity, [...headers, ...(draining ? CLOSE : [])])
+    }
+    if (expectation === 'unknown expectation') {
+      return refuse(417, 'unsupported Expect', 'Only Expect: 100-continue is supported.\n')
+    }
     if (!ALLOWED_METHODS.has(method)) {
-      if (method === 'OPTIONS') return refuse(204, 'OPTIONS', '', [['Allow', ALLOW]])
-      return refuse(405, 'method not allowed', `Quotebook accepts ${ALLOW}.\n`, [['Allow', ALLOW]])
+      if (method === 'OPTIONS') return writePlain(res, 204, '', identity, ['Allow', ALLOW])
+      return refuse(405, 'method not allowed', `Quotebook accepts ${ALLOW}.\n`, ['Allow', ALLOW])
     }
     if (target === null) return refuse(400, 'malformed URL', 'That address is not valid.\n')
 
-    const file = method === 'POST' ? undefined : staticFiles.get(target.path)
-    if (file) return writeStatic(req, res, file, identity, draining)
+    const file = method === 'POST' ? undefined : staticFiles.get(decodeURI(target.path))
+    if (file) {
+      const encoding = chooseEncoding(file, req.headers['accept-encoding'])
+      const { body, etag } = file.bodies[encoding]!
+      const raw = [...appHeaderList(identity), 'Content-Type', file.type]
+      raw.push('Cache-Control', file.cacheControl, 'ETag', etag)
+      if (file.bodies.br || file.bodies.gzip) raw.push('Vary', 'Accept-Encoding')
+      if (draining) raw.push(...CLOSE)
+      if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
+        res.writeHead(304, raw)
+        res.end()
+        return
+      }
+      if (encoding !== 'identity') raw.push('Content-Encoding', encoding)
+      raw.push('Content-Length', String(body.byteLength))
+      res.writeHead(200, raw)
+      res.end(method === 'HEAD' ? undefined : body)
+      return
+    }
 
     const origin = env.APP_URL ?? originFromHost(req.headers.host)
-    if (origin === null)
+    if (origin === null) {
       return refuse(400, 'malformed Host header', 'The Host header is not valid.\n')
+    }
     if (isCrossSiteWrite(method, headerReader(req), origin)) {
       return refuse(403, 'cross-site write refused', `${CROSS_SITE_REFUSAL}\n`)
     }
+    if (expectation === 'continue') res.writeContinue()
 
     const controller = new AbortController()
     res.once('close', () => controller.abort())
     const request = new Request(`${origin}${target.path}${target.search}`, {
       method,
-      headers: requestHeaders(req),
+      headers: requestHeaders(req.rawHeaders, env.APP_URL),
       signal: controller.signal,
-      ...(method === 'POST' ? { body: createReadableStreamFromReadable(req), duplex: 'half' } : {}),
+      ...(method === 'POST' ? { body: requestBody(req), duplex: 'half' } : {}),
     } as RequestInit)
     const context = new RouterContextProvider()
     context.set(requestIdentityContext, identity)
+    const response = await handleRequest(request, context)
 
-    let response: Response
-    try {
-      response = await handleRequest(request, context)
-    } catch (error) {
-      // React Router answers its own errors; reaching this is a defect of the server itself.
-      logErrorLine(identity.id, method, target.path, 'unhandled error', error)
-      return writePlain(res, 500, 'Something went wrong.\n', identity, [])
+    res.writeHead(response.status, responseHeaderList(response.headers, identity, draining))
+    if (response.body === null || method === 'HEAD') {
+      await response.body?.cancel().catch(() => {})
+      res.end()
+      return
     }
-    await writeResponse(res, response, identity, method, draining)
+    try {
+      await writeReadableStreamToWritable(response.body, res)
+    } catch (error) {
+      // The client went away mid-response; the log line says `aborted`. Anything else is a
+      // defect of the response's stream.
+      if (!res.destroyed) throw error
+    }
+  }
+
+  /**
+   * A request Node could not parse (a malformed request line or header, headers over the size
+   * limit, a body too slow) is answered here, before any handler runs, with the app's headers.
+   */
+  function refuseUnparsable(error: NodeJS.ErrnoException, socket: Duplex) {
+    // Node keeps the response in progress on the socket here, as its own handler reads it.
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy()
+      return
+    }
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? 431
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 408
+          : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+            ? 413
+            : 400
+    const record = inFlight ? records.get(inFlight) : undefined
+    const reason = `unparsable request (${error.code ?? 'unknown'})`
+    const identity = record?.identity ?? newRequestIdentity()
+    writeRaw(socket, status, identity, [])
+    if (record) {
+      // The request's own log line (written when it closes) reports this answer.
+      record.reason = reason
+      record.rawStatus = status
+    } else {
+      logLine('warn', { requestId: identity.id, status, reason })
+    }
+  }
+
+  function refuseConnect(_req: IncomingMessage, socket: Duplex) {
+    const identity = newRequestIdentity()
+    writeRaw(socket, 405, identity, ['Allow', ALLOW])
+    logLine('warn', {
+      requestId: identity.id,
+      method: 'CONNECT',
+      status: 405,
+      reason: 'method not allowed',
+    })
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -131,21 +236,20 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
   })
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : env.PORT
-  logLine({ level: 'info', message: 'listening', port, host: env.HOST ?? 'all interfaces' })
+  logLine('info', { message: 'listening', port, host: env.HOST ?? 'all interfaces' })
 
   async function shutDown(signal: NodeJS.Signals) {
     if (draining) return
     draining = true
-    logLine({ level: 'info', message: 'shutting down', signal })
-    // Stop accepting; idle keep-alive connections close now, busy ones after their response,
-    // which says `Connection: close`.
+    logLine('info', { message: 'shutting down', signal })
+    // Stop accepting; idle keep-alive connections close now, busy ones after their response.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
     const cutOff = setTimeout(() => server.closeAllConnections(), DRAIN_MS)
     await closed
     clearTimeout(cutOff)
     await closeDatabase()
-    logLine({ level: 'info', message: 'stopped' })
+    logLine('info', { message: 'stopped' })
     process.exit(0)
   }
   process.once('SIGTERM', shutDown)
@@ -153,33 +257,67 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
   return server
 }
 
-const closing: [string, string][] = [['Connection', 'close']]
+const CLOSE = ['Connection', 'close']
 
-/** The path and query of a request line: origin-form, or absolute-form with its host ignored. */
-export function requestTarget(raw: string): { path: string; search: string } | null {
-  let target = raw
-  if (!target.startsWith('/')) {
-    if (!/^https?:\/\//i.test(target) || !URL.canParse(target)) return null
-    const url = new URL(target)
-    target = `${url.pathname}${url.search}`
+const appHeaderList = (identity: RequestIdentity) => appHeaders(identity).flat()
+
+// Headers the app sets on every response; a route's own value for one of them is replaced.
+const appHeaderNames = new Set([
+  ...appHeaders({ id: '', nonce: '' }).map(([name]) => name.toLowerCase()),
+  'x-powered-by',
+])
+// What Node would refuse to write: a control character in a header value would otherwise
+// throw in writeHead (Clerk copies parts of a token, which anyone can forge, into one).
+const unwritableValue = /[^\t\x20-\x7e\x80-\xff]/
+
+/**
+ * The headers of a response from React Router, as Node writes them: the app's headers, each
+ * Set-Cookie on its own, `Cache-Control: private, no-store` unless the route chose a policy
+ * (every page depends on who is signed in), and in production none of Clerk's `x-clerk-*`
+ * diagnostics, which tell whoever forges a token why it was refused.
+ */
+function responseHeaderList(headers: Headers, identity: RequestIdentity, draining: boolean) {
+  const raw = appHeaderList(identity)
+  // Iterating Headers yields each Set-Cookie on its own, as HTTP needs.
+  for (const [name, value] of headers) {
+    if (appHeaderNames.has(name) || unwritableValue.test(value)) continue
+    if (production && name.startsWith('x-clerk-')) continue
+    raw.push(name, value)
   }
-  const queryAt = target.indexOf('?')
-  const path = queryAt === -1 ? target : target.slice(0, queryAt)
-  const search = queryAt === -1 ? '' : target.slice(queryAt)
-  try {
-    // React Router decodes the path to match routes; a broken escape (`/%`) is the client's error.
-    decodeURI(path)
-  } catch {
-    return null
-  }
-  return { path, search }
+  if (!headers.has('Cache-Control')) raw.push('Cache-Control', 'private, no-store')
+  if (draining) raw.push(...CLOSE)
+  return raw
 }
 
-/** Without APP_URL (development and tests only): the origin the Host header names, if well-formed. */
-export function originFromHost(host: string | undefined): string | null {
-  if (host === undefined) return null
-  const wellFormed = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
-  return wellFormed.test(host) ? `http://${host.toLowerCase()}` : null
+/**
+ * The request's body as a web stream. Cancelling it (a route that stops reading, as the form
+ * reader does past its limit) discards the rest instead of destroying the socket, so the answer
+ * (a 413) still reaches the client.
+ */
+function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (cancelled) return
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+        if ((controller.desiredSize ?? 0) <= 0) req.pause()
+      })
+      req.once('end', () => {
+        if (!cancelled) controller.close()
+      })
+      req.once('error', (error) => {
+        if (!cancelled) controller.error(error)
+      })
+    },
+    pull() {
+      req.resume()
+    },
+    cancel() {
+      cancelled = true
+      req.resume()
+    },
+  })
 }
 
 const headerReader = (req: IncomingMessage): Pick<Headers, 'get'> => ({
@@ -189,149 +327,58 @@ const headerReader = (req: IncomingMessage): Pick<Headers, 'get'> => ({
   },
 })
 
-function requestHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers()
-  const raw = req.rawHeaders
-  for (let index = 0; index < raw.length; index += 2) headers.append(raw[index]!, raw[index + 1]!)
-  return headers
-}
-
 function writePlain(
   res: ServerResponse,
   status: number,
   body: string,
   identity: RequestIdentity,
-  headers: [string, string][],
+  headers: string[] = [],
 ) {
-  const raw: string[] = []
-  for (const [name, value] of appHeaders(identity)) raw.push(name, value)
-  for (const [name, value] of headers) raw.push(name, value)
-  raw.push('Cache-Control', 'no-store')
-  if (body !== '') raw.push('Content-Type', 'text/plain; charset=utf-8')
-  raw.push('Content-Length', String(Buffer.byteLength(body)))
+  const raw = [...appHeaderList(identity), ...headers, 'Cache-Control', 'no-store']
+  if (status !== 204) {
+    raw.push('Content-Type', 'text/plain; charset=utf-8')
+    raw.push('Content-Length', String(Buffer.byteLength(body)))
+  }
   res.writeHead(status, raw)
   res.end(status === 204 ? undefined : body)
 }
 
-function writeStatic(
-  req: IncomingMessage,
-  res: ServerResponse,
-  file: StaticFile,
-  identity: RequestIdentity,
-  draining: boolean,
-) {
-  const encoding = chooseEncoding(file, req.headers['accept-encoding'])
-  const body = file.bodies[encoding]!
-  const raw: string[] = []
-  for (const [name, value] of appHeaders(identity)) raw.push(name, value)
-  raw.push('Content-Type', file.type, 'Cache-Control', file.cacheControl, 'ETag', file.etag)
-  if (file.bodies.br || file.bodies.gzip) raw.push('Vary', 'Accept-Encoding')
-  if (draining) raw.push('Connection', 'close')
-  if (req.headers['if-none-match'] === file.etag) {
-    res.writeHead(304, raw)
-    res.end()
-    return
-  }
-  if (encoding !== 'identity') raw.push('Content-Encoding', encoding)
-  raw.push('Content-Length', String(body.byteLength))
-  res.writeHead(200, raw)
-  res.end(req.method === 'HEAD' ? undefined : body)
-}
-
-async function writeResponse(
-  res: ServerResponse,
-  response: Response,
-  identity: RequestIdentity,
-  method: string,
-  draining: boolean,
-) {
-  let headers = response.headers
-  try {
-    applyAppHeaders(headers, identity)
-  } catch {
-    // A Response.redirect() or a fetched response has immutable headers; copy them.
-    headers = new Headers(headers)
-    applyAppHeaders(headers, identity)
-  }
-  const raw: string[] = []
-  // Iterating Headers yields each Set-Cookie on its own, as HTTP needs.
-  for (const [name, value] of headers) raw.push(name, value)
-  if (draining) raw.push('Connection', 'close')
-  res.writeHead(response.status, raw)
-  if (response.body === null || method === 'HEAD') {
-    await response.body?.cancel().catch(() => {})
-    res.end()
-    return
-  }
-  try {
-    await writeReadableStreamToWritable(response.body, res)
-  } catch {
-    // The client went away mid-response; the log line says `aborted`.
-  }
-}
-
-/**
- * A request Node could not parse (a malformed request line or header, headers over the size
- * limit, a timeout) is answered here, before any handler runs, with the app's headers still on.
- */
-function refuseUnparsable(error: NodeJS.ErrnoException, socket: Socket) {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy()
-    return
-  }
-  const status =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? 431
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? 408
-        : 400
-  const identity = newRequestIdentity()
+/** A whole response written on a socket that has no ServerResponse (parse errors, CONNECT). */
+function writeRaw(socket: Duplex, status: number, identity: RequestIdentity, headers: string[]) {
   const body = `${STATUS_CODES[status]}\n`
-  const headers = [
-    ...appHeaders(identity),
-    ['Content-Type', 'text/plain; charset=utf-8'],
-    ['Content-Length', String(Buffer.byteLength(body))],
-    ['Cache-Control', 'no-store'],
-    ['Connection', 'close'],
+  const raw = [
+    ...appHeaderList(identity),
+    ...headers,
+    'Content-Type',
+    'text/plain; charset=utf-8',
+    'Content-Length',
+    String(Buffer.byteLength(body)),
+    'Cache-Control',
+    'no-store',
+    ...CLOSE,
   ]
-    .map(([name, value]) => `${name}: ${value}\r\n`)
-    .join('')
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`)
-  logLine({
-    level: 'warn',
-    requestId: identity.id,
-    status,
-    reason: `unparsable request (${error.code ?? 'unknown'})`,
-  })
-}
-
-interface RequestRecord {
-  identity: RequestIdentity
-  method: string
-  path: string
-  status: number
-  started: number
-  reason: string | undefined
-  aborted: boolean
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`
+  for (let index = 0; index < raw.length; index += 2) head += `${raw[index]}: ${raw[index + 1]}\r\n`
+  socket.end(`${head}\r\n${body}`)
 }
 
 /**
  * One line per request. Only the path: a query string can carry a token (Clerk's handshake does),
- * and no header, cookie or body is ever logged.
+ * and no header, cookie or body is ever logged. `status` is what the client was sent, or null
+ * when it went away before any answer.
  */
-function logRequest({ identity, method, path, status, started, reason, aborted }: RequestRecord) {
-  logLine({
-    level: reason !== undefined && status >= 400 ? 'warn' : status >= 500 ? 'error' : 'info',
-    requestId: identity.id,
-    method,
+function logRequest(record: RequestRecord, res: ServerResponse) {
+  const status = record.rawStatus ?? (res.headersSent ? res.statusCode : null)
+  const level: Level =
+    record.reason !== undefined ? 'warn' : status !== null && status >= 500 ? 'error' : 'info'
+  const { path } = record
+  logLine(level, {
+    requestId: record.identity.id,
+    method: record.method,
     path: path.length > 200 ? `${path.slice(0, 200)}…` : path,
     status,
-    ms: Math.round((performance.now() - started) * 10) / 10,
-    ...(reason !== undefined ? { reason } : {}),
-    ...(aborted ? { aborted: true } : {}),
+    ms: Math.round((performance.now() - record.started) * 10) / 10,
+    ...(record.reason !== undefined ? { reason: record.reason } : {}),
+    ...(!res.writableFinished && record.rawStatus === undefined ? { aborted: true } : {}),
   })
-}
-
-function logLine(fields: Record<string, unknown>) {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`)
 }

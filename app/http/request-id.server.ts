@@ -25,35 +25,3 @@ export const requestIdOf = (context: Readonly<RouterContextProvider>) =>
 
 export const nonceOf = (context: Readonly<RouterContextProvider>) =>
   context.get(requestIdentityContext)?.nonce ?? ''
-
-/** One JSON line on standard error, with the stack of `error`, under the request's id. */
-export function logError(
-  context: Readonly<RouterContextProvider>,
-  request: Request,
-  message: string,
-  error: unknown,
-) {
-  logErrorLine(requestIdOf(context), request.method, new URL(request.url).pathname, message, error)
-}
-
-export function logErrorLine(
-  requestId: string,
-  method: string,
-  path: string,
-  message: string,
-  error: unknown,
-) {
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      requestId,
-      method,
-      path,
-      message,
-      error:
-        error instanceof Error
-          ? { name: error.name, message: error.message, stack: error.stack }
-          : String(error),
-    }),
-  )
-}

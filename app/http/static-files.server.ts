@@ -7,11 +7,14 @@ import { extname, join, relative, sep } from 'node:path'
  * gzip copies that vite.config.ts made at build time. A request is answered from a Map: nothing
  * touches the disk per request, and a path that is not a file of the build costs one lookup.
  */
+export type Encoding = 'br' | 'gzip' | 'identity'
+
 export interface StaticFile {
   type: string
   cacheControl: string
-  etag: string
-  bodies: { identity: Buffer; br?: Buffer; gzip?: Buffer }
+  bodies: Partial<Record<Encoding, { body: Buffer; etag: string }>> & {
+    identity: { body: Buffer; etag: string }
+  }
 }
 
 const types: Record<string, string> = {
@@ -22,19 +25,31 @@ const types: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
   '.webp': 'image/webp',
+  '.avif': 'image/avif',
   '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
   '.woff2': 'font/woff2',
-  '.webmanifest': 'application/manifest+json',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.pdf': 'application/pdf',
 }
 
-// Vite names everything under /assets/ by its content's hash, so it never changes; any other
-// file (favicon.svg) may change under the same name with the next deploy.
+// Vite names what it builds into /assets/ by its content's hash (`root-BMxTNPIC.css`), so such a
+// file never changes; anything else (favicon.svg, files copied from app/public) may change under
+// the same name with the next deploy.
+const hashedAsset = /^\/assets\/.+-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$/
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 const SHORT = 'public, max-age=3600'
+
+const encodings = { br: '.br', gzip: '.gz' } as const
 
 function filesBelow(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -46,31 +61,41 @@ function filesBelow(dir: string): string[] {
   )
 }
 
+const digest = (body: Buffer) => createHash('sha256').update(body).digest('base64url').slice(0, 22)
+
+/** Every file of the browser build by its URL path (decoded, as `decodeURI` gives it). */
 export function loadStaticFiles(clientDirectory: string): Map<string, StaticFile> {
+  if (!existsSync(clientDirectory)) {
+    throw new Error(`No browser build at ${clientDirectory}. Run \`npm run build\` first.`)
+  }
+  const all = filesBelow(clientDirectory)
+  const present = new Set(all)
   const files = new Map<string, StaticFile>()
-  if (!existsSync(clientDirectory)) return files
-  for (const file of filesBelow(clientDirectory)) {
-    if (file.endsWith('.br') || file.endsWith('.gz')) continue
+  for (const file of all) {
+    // A compressed copy belongs to its original; a .gz or .br file of its own is served as is.
+    const copyOf = file.replace(/\.(?:br|gz)$/, '')
+    if (copyOf !== file && present.has(copyOf)) continue
     const path = `/${relative(clientDirectory, file).split(sep).join('/')}`
     const identity = readFileSync(file)
-    const copy = (suffix: string) =>
-      existsSync(`${file}${suffix}`) ? readFileSync(`${file}${suffix}`) : undefined
-    const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 22)
+    // One strong validator per representation: each encoding has its own ETag.
+    const hash = digest(identity)
+    const bodies: StaticFile['bodies'] = { identity: { body: identity, etag: `"${hash}"` } }
+    for (const [encoding, suffix] of Object.entries(encodings) as [Encoding, string][]) {
+      if (present.has(`${file}${suffix}`)) {
+        bodies[encoding] = { body: readFileSync(`${file}${suffix}`), etag: `"${hash}-${encoding}"` }
+      }
+    }
     files.set(path, {
-      type: types[extname(file)] ?? 'application/octet-stream',
-      cacheControl: path.startsWith('/assets/') ? IMMUTABLE : SHORT,
-      etag: `"${hash}"`,
-      bodies: { identity, br: copy('.br'), gzip: copy('.gz') },
+      type: types[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      cacheControl: hashedAsset.test(path) ? IMMUTABLE : SHORT,
+      bodies,
     })
   }
   return files
 }
 
 /** Which of the file's bodies to send, by the request's Accept-Encoding (brotli first). */
-export function chooseEncoding(
-  file: StaticFile,
-  acceptEncoding: string | undefined,
-): 'br' | 'gzip' | 'identity' {
+export function chooseEncoding(file: StaticFile, acceptEncoding: string | undefined): Encoding {
   if (!acceptEncoding) return 'identity'
   const accepted = new Set<string>()
   for (const part of acceptEncoding.split(',')) {
@@ -78,7 +103,14 @@ export function chooseEncoding(
     const refused = parameters.some((parameter) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(parameter))
     if (!refused) accepted.add(name.trim())
   }
-  if (file.bodies.br && accepted.has('br')) return 'br'
+  if (file.bodies.br && (accepted.has('br') || accepted.has('*'))) return 'br'
   if (file.bodies.gzip && accepted.has('gzip')) return 'gzip'
   return 'identity'
+}
+
+/** If-None-Match, compared weakly as RFC 9110 says: `*`, or any listed tag, W/ or not. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  if (header.trim() === '*') return true
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
 }

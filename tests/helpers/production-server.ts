@@ -33,16 +33,18 @@ export async function startProductionServer(
 ): Promise<RunningServer> {
   const port = await freePort()
   const dataDir = env.QUOTEBOOK_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'quotebook-server-'))
+  const settings: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    APP_URL: `http://127.0.0.1:${port}`,
+    ...env,
+    QUOTEBOOK_DATA_DIR: dataDir,
+  }
   const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_URL: `http://127.0.0.1:${port}`,
-      ...env,
-      QUOTEBOOK_DATA_DIR: dataDir,
-    },
+    // A variable given as undefined is left out (APP_URL: undefined runs without one).
+    env: Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs'
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { connect } from 'node:net'
 import { gunzipSync, brotliDecompressSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -60,6 +60,18 @@ function send(
   })
 }
 
+/** Bytes written on a fresh connection, and everything that comes back until it closes. */
+function rawExchange(target: RunningServer, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(target.port, '127.0.0.1', () => socket.write(request))
+    let text = ''
+    socket.on('data', (chunk) => (text += chunk))
+    socket.on('end', () => resolve(text))
+    socket.on('close', () => resolve(text))
+    socket.on('error', reject)
+  })
+}
+
 const asProxy = { Host: 'qb.example.test', 'X-Forwarded-Proto': 'https' }
 
 function expectAppHeaders(headers: IncomingHttpHeaders) {
@@ -113,18 +125,36 @@ describe('behind a proxy, the public origin is APP_URL', () => {
     expectAppHeaders(answer.headers)
   })
 
-  test('a Host header naming another site changes nothing: redirects stay on APP_URL', async () => {
-    const answer = await send(server, 'GET', '/', { Host: 'evil.example' })
-    expect(answer.status).toBe(302)
-    expect(answer.headers.location).toBe('/sign-in?redirect_url=%2F')
-    const post = await send(
+  test('Host and X-Forwarded-* headers change nothing: the origin stays APP_URL', async () => {
+    const spoofed = {
+      Host: 'evil.example',
+      'X-Forwarded-Host': 'evil.example',
+      'X-Forwarded-Proto': 'https',
+      Forwarded: 'host=evil.example;proto=https',
+    }
+    // A post that claims the spoofed origin is cross-site to APP_URL.
+    const claimed = await send(server, 'POST', '/sign-in', {
+      ...spoofed,
+      Origin: 'https://evil.example',
+    })
+    expect(claimed.status).toBe(403)
+    // A post from APP_URL succeeds, with Secure cookies for it, whatever Host and proto say.
+    const genuine = await send(
       server,
       'POST',
       '/sign-in',
-      { Host: 'evil.example', Origin: 'https://evil.example' },
-      'email=mallory%40example.com',
+      {
+        Host: 'internal:3000',
+        'X-Forwarded-Proto': 'http',
+        Origin: PUBLIC,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      'email=genuine%40example.com',
     )
-    expect(post.status).toBe(403)
+    expect(genuine.status).toBe(303)
+    for (const cookie of genuine.headers['set-cookie'] ?? []) expect(cookie).toMatch(/; Secure/)
+    const page = await send(server, 'GET', '/sign-in', spoofed)
+    expect(page.body.toString()).not.toContain('evil.example')
   })
 
   test('a session made for the public origin is accepted on the next request', async () => {
@@ -218,27 +248,115 @@ describe('every response carries the app’s headers and a request id', () => {
     expect(answer.status).toBe(403)
   })
 
-  test('a page, a redirect and a 404 from React Router', async () => {
-    for (const path of ['/sign-in', '/', '/no/such/page']) {
-      const answer = await send(server, 'GET', path, asProxy)
-      expect([200, 302, 404]).toContain(answer.status)
-      expectAppHeaders(answer.headers)
-    }
+  test.each([
+    ['/sign-in', 200],
+    ['/', 302],
+    ['/no/such/page', 404],
+  ])('React Router’s answer to GET %s (%i)', async (path, status) => {
+    const answer = await send(server, 'GET', path, asProxy)
+    expect(answer.status).toBe(status)
+    expectAppHeaders(answer.headers)
+  })
+
+  test('Expect other than 100-continue: 417 with the app’s headers', async () => {
+    const answer = await send(server, 'GET', '/healthz', { ...asProxy, Expect: 'teapot' })
+    expect(answer.status).toBe(417)
+    expectAppHeaders(answer.headers)
+  })
+
+  test('CONNECT: 405 with the app’s headers', async () => {
+    const raw = await rawExchange(
+      server,
+      'CONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: 127.0.0.1:5432\r\n\r\n',
+    )
+    expect(raw).toMatch(/^HTTP\/1\.1 405 /)
+    expect(raw).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/)
+  })
+
+  test('no Host header: answered as APP_URL', async () => {
+    const raw = await rawExchange(server, 'GET /sign-in HTTP/1.0\r\n\r\n')
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /)
+    expect(raw).toMatch(/\r\nContent-Security-Policy: /i)
   })
 
   test('a request Node cannot parse: 400 with the app’s headers', async () => {
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(server.port, '127.0.0.1', () => {
-        socket.write('GET /\u0001 HTTP/1.1\r\nHost: qb.example.test\r\n\r\n')
-      })
-      let text = ''
-      socket.on('data', (chunk) => (text += chunk))
-      socket.on('end', () => resolve(text))
-      socket.on('error', reject)
-    })
+    const raw = await rawExchange(server, 'GET /\u0001 HTTP/1.1\r\nHost: qb.example.test\r\n\r\n')
     expect(raw).toMatch(/^HTTP\/1\.1 400 /)
     expect(raw).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/)
     expect(raw).toMatch(/\r\nContent-Security-Policy: /)
+  })
+
+  test('a chunked form over the limit: the 413 page reaches the client', async () => {
+    const { cookie } = await signIn(server, 'chunked@example.com')
+    const chunk = `intent=save&quote=${'a'.repeat(8 * 1024)}`
+    const body = Array.from({ length: 3 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`)
+    const raw = await rawExchange(
+      server,
+      'POST /?index HTTP/1.1\r\nHost: qb.example.test\r\n' +
+        `Origin: ${PUBLIC}\r\nCookie: ${cookie}\r\nConnection: close\r\n` +
+        'Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `${body.join('')}0\r\n\r\n`,
+    )
+    expect(raw).toMatch(/^HTTP\/1\.1 413 /)
+    expect(raw).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/)
+  })
+})
+
+describe('what depends on the session is never stored by a shared cache', () => {
+  test.each(['/', '/?edit', '/_.data'])('GET %s signed in: private, no-store', async (path) => {
+    const { cookie } = await signIn(server, 'private@example.com')
+    const answer = await send(server, 'GET', path, { ...asProxy, Cookie: cookie })
+    expect(answer.status).toBe(200)
+    expect(answer.headers['cache-control']).toBe('private, no-store')
+  })
+
+  test('a redirect to sign in: private, no-store; /healthz keeps its own', async () => {
+    expect((await send(server, 'GET', '/', asProxy)).headers['cache-control']).toBe(
+      'private, no-store',
+    )
+    expect((await send(server, 'GET', '/healthz', asProxy)).headers['cache-control']).toBe(
+      'no-store',
+    )
+  })
+})
+
+describe('what no client can do', () => {
+  test('a forged token with a control character in its header: signed out, no crash, no Clerk diagnostics', async () => {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+    const token = `${part({ typ: '\u007f', alg: 'RS256' })}.${part({ sub: 'x' })}.c2ln`
+    const now = Math.floor(Date.now() / 1000)
+    const answer = await send(server, 'GET', '/', {
+      ...asProxy,
+      Cookie: `__session=${token}; __client_uat=${now}`,
+    })
+    expect(answer.status).toBe(302)
+    expect(Object.keys(answer.headers).filter((name) => name.startsWith('x-clerk-'))).toEqual([])
+    expect((await send(server, 'GET', '/healthz', asProxy)).status).toBe(200)
+  })
+
+  test('without APP_URL, a Host no URL can hold: 400, and the server stays up', async () => {
+    const bare = await startProductionServer({ APP_URL: undefined, DATABASE_URL: database.url })
+    try {
+      const answer = await send(bare, 'GET', '/sign-in', { Host: 'localhost:99999' })
+      expect(answer.status).toBe(400)
+      expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+      expect(answer.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+      expect((await send(bare, 'GET', '/sign-in', { Host: `127.0.0.1:${bare.port}` })).status).toBe(
+        200,
+      )
+    } finally {
+      await bare.stop()
+    }
+  })
+
+  test('Expect: 100-continue on a cross-site post: 403 without inviting the body', async () => {
+    const raw = await rawExchange(
+      server,
+      'POST /sign-in HTTP/1.1\r\nHost: qb.example.test\r\nOrigin: https://evil.example\r\n' +
+        'Expect: 100-continue\r\nContent-Length: 10485760\r\nConnection: close\r\n\r\n',
+    )
+    expect(raw).toMatch(/^HTTP\/1\.1 403 /)
+    expect(raw).not.toContain('100 Continue')
   })
 })
 
@@ -273,6 +391,13 @@ describe('the log', () => {
     expect(server.output()).not.toMatch(stackTrace)
   })
 
+  test('a POST React Router refuses itself (no action): 405, one line, not an error', async () => {
+    const answer = await send(server, 'POST', '/healthz', { ...asProxy, Origin: PUBLIC })
+    expect(answer.status).toBe(405)
+    await expect.poll(() => linesFor(server, answer).length).toBe(1)
+    expect(linesFor(server, answer)[0]).toMatchObject({ level: 'info', status: 405 })
+  })
+
   test('a garbled Clerk handshake in local mode: signed out, one line, no stack', async () => {
     const answer = await send(server, 'GET', '/?__clerk_handshake=garbage', asProxy)
     expect(answer.status).toBe(302)
@@ -294,7 +419,11 @@ describe('shutdown', () => {
       const { cookie } = await signIn(own, 'draining@example.com')
       const body = new URLSearchParams({ intent: 'save', quote: 'Finished before the end.' })
       const text = body.toString()
-      // The save's headers and half its body arrive; then SIGTERM; then the rest of the body.
+      // The save's headers arrive, and the server asks for the body (100 Continue): the request is
+      // in its hands. Then SIGTERM; then the body.
+      let finishBody = () => {}
+      let handling = () => {}
+      const inFlight = new Promise<void>((resolve) => (handling = resolve))
       const answer = new Promise<Answer>((resolve, reject) => {
         const req = httpRequest(
           {
@@ -309,6 +438,7 @@ describe('shutdown', () => {
               Cookie: cookie,
               'Content-Type': 'application/x-www-form-urlencoded',
               'Content-Length': String(Buffer.byteLength(text)),
+              Expect: '100-continue',
             },
           },
           (res) => {
@@ -319,27 +449,54 @@ describe('shutdown', () => {
           },
         )
         req.on('error', reject)
-        req.write(text.slice(0, 10))
-        setTimeout(() => {
-          own.process.kill('SIGTERM')
-          setTimeout(() => req.end(text.slice(10)), 500)
-        }, 200)
+        req.on('continue', () => handling())
+        req.flushHeaders()
+        finishBody = () => req.end(text)
       })
+      await inFlight
+      own.process.kill('SIGTERM')
+      await expect.poll(() => own.logLines().map((line) => line.message)).toContain('shutting down')
+      // While the save is still in flight, new connections are refused.
+      await expect(send(own, 'GET', '/healthz')).rejects.toThrow(/ECONNREFUSED/)
+      expect(own.process.exitCode).toBeNull()
+      finishBody()
       const saved = await answer
       expect(saved.status).toBe(303)
       expect(saved.headers.location).toBe('/')
       expect(saved.headers.connection).toBe('close')
       expect(await own.exited).toBe(0)
-      const messages = own.logLines().map((line) => line.message)
-      expect(messages).toContain('shutting down')
-      expect(messages.at(-1)).toBe('stopped')
-      // New connections were refused once SIGTERM arrived.
-      await expect(send(own, 'GET', '/healthz')).rejects.toThrow(/ECONNREFUSED/)
+      expect(own.logLines().at(-1)?.message).toBe('stopped')
       // And the save was stored: another instance shows it.
       const { cookie: again } = await signIn(server, 'draining@example.com')
       const page = await send(server, 'GET', '/', { ...asProxy, Cookie: again })
       expect(page.body.toString()).toContain('Finished before the end.')
     } finally {
+      await own.stop()
+    }
+  })
+
+  test('SIGTERM with an idle keep-alive connection open: exits at once, not after the drain limit', async () => {
+    const own = await startProductionServer({ DATABASE_URL: database.url })
+    const agent = new Agent({ keepAlive: true })
+    try {
+      const answer = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port: own.port, path: '/favicon.svg', agent },
+          (res) => {
+            res.resume()
+            res.on('end', () => resolve(res.statusCode!))
+          },
+        )
+        req.on('error', reject)
+        req.end()
+      })
+      expect(answer).toBe(200)
+      const started = Date.now()
+      own.process.kill('SIGTERM')
+      expect(await own.exited).toBe(0)
+      expect(Date.now() - started).toBeLessThan(5_000)
+    } finally {
+      agent.destroy()
       await own.stop()
     }
   })
