@@ -7,7 +7,12 @@
 
 do $$
 begin
-  create role quotebook_app nologin;
+  -- With a long random password that nobody keeps: NOLOGIN means it is never used, but Neon
+  -- refuses a role without one ("Neon does not support roles with empty passwords").
+  execute format(
+    'create role quotebook_app nologin password %L',
+    replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')
+  );
 exception
   -- Roles belong to the whole server: another database of it may have made this one already,
   -- perhaps at this very moment.

@@ -56,6 +56,79 @@ function lockDataDirectory(directory: string): () => void {
   }
 }
 
+/**
+ * The role the app and its migrations use on the embedded database, made as Neon's console makes
+ * `neondb_owner`: LOGIN, CREATEROLE, CREATEDB and BYPASSRLS, owner of the database, and not a
+ * superuser. Tests and `npm run dev` therefore run under the rules a Neon project imposes (such
+ * as Postgres 16's on roles a non-superuser creates), on PGlite's Postgres 18.
+ */
+export const EMBEDDED_OWNER = 'neondb_owner'
+
+// PGlite is one Postgres session, logged in as its bootstrap superuser. Setting the session's
+// authorization makes every connection of the socket the owner; the local transport's reset
+// restores it after Neon's `SET SESSION AUTHORIZATION DEFAULT` (local-transport.server.ts).
+// A data directory made before owners existed (it has the table but no owner) keeps its
+// superuser, so an existing .data keeps working.
+const BECOME_OWNER = `
+  do $$
+  begin
+    if to_regclass('public.user_messages') is not null
+       and not exists (select from pg_roles where rolname = '${EMBEDDED_OWNER}') then
+      return;
+    end if;
+    if not exists (select from pg_roles where rolname = '${EMBEDDED_OWNER}') then
+      execute format('create role ${EMBEDDED_OWNER} login createrole createdb bypassrls password %L',
+        replace(gen_random_uuid()::text, '-', ''));
+    end if;
+    alter database postgres owner to ${EMBEDDED_OWNER};
+    set session authorization ${EMBEDDED_OWNER};
+  end
+  $$`
+
+export interface EmbeddedPostgres {
+  db: PGlite
+  /** A connection string for postgres.js or the local transport, as the session's user. */
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * PGlite (in `path`, or in memory) served on 127.0.0.1 at a free port, with the session as
+ * EMBEDDED_OWNER. The embedded database is one; each test that needs a database of its own
+ * starts another.
+ */
+export async function startEmbeddedPostgres(path?: string): Promise<EmbeddedPostgres> {
+  let db: PGlite | undefined
+  let server: PGLiteSocketServer | undefined
+  try {
+    db = await PGlite.create(path)
+    await db.exec(BECOME_OWNER)
+    const [{ user } = { user: 'postgres' }] = (
+      await db.query<{ user: string }>('select session_user as user')
+    ).rows
+    server = new PGLiteSocketServer({
+      db,
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections: SOCKET_CONNECTIONS,
+    })
+    await server.start()
+    const [opened, listening] = [db, server]
+    return {
+      db: opened,
+      url: `postgresql://${user}@${listening.getServerConn()}/postgres?max=1`,
+      close: async () => {
+        await listening.stop()
+        await opened.close()
+      },
+    }
+  } catch (error) {
+    await server?.stop().catch(() => {})
+    await db?.close().catch(() => {})
+    throw error
+  }
+}
+
 async function start(key: string, dataDir: string, migrate: boolean): Promise<EmbeddedDatabase> {
   let unlock = () => {}
   let pglitePath: string | undefined
@@ -65,34 +138,25 @@ async function start(key: string, dataDir: string, migrate: boolean): Promise<Em
     unlock = lockDataDirectory(directory)
     pglitePath = join(directory, 'pglite')
   }
-  let db: PGlite | undefined
-  let server: PGLiteSocketServer | undefined
+  let postgresServer: EmbeddedPostgres | undefined
   try {
-    db = await PGlite.create(pglitePath)
-    server = new PGLiteSocketServer({
-      db,
-      host: '127.0.0.1',
-      port: 0,
-      maxConnections: SOCKET_CONNECTIONS,
-    })
-    await server.start()
-    const url = `postgresql://postgres@${server.getServerConn()}/postgres?max=1`
+    postgresServer = await startEmbeddedPostgres(pglitePath)
+    const { url } = postgresServer
     if (migrate) await applyMigrations({ databaseUrl: url, log: () => {} })
     let closing: Promise<void> | undefined
+    const opened = postgresServer
     return {
       url,
       close: () =>
         (closing ??= (async () => {
           instances.delete(key)
-          await server!.stop()
-          await db!.close()
+          await opened.close()
           unlock()
         })()),
     }
   } catch (error) {
     // Close everything before letting go of the directory, so a retry never finds it open twice.
-    await server?.stop().catch(() => {})
-    await db?.close().catch(() => {})
+    await postgresServer?.close().catch(() => {})
     unlock()
     throw error
   }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { PGlite } from '@electric-sql/pglite'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import postgres from 'postgres'
+import { startEmbeddedPostgres } from '../../app/db/embedded.server'
 
 export interface FreshDatabase {
   url: string
@@ -11,8 +10,9 @@ export interface FreshDatabase {
 }
 
 /**
- * A new, empty database. With DATABASE_URL set, a new database on that server; otherwise a new
- * in-memory PGlite served on a free loopback port, as the embedded database is.
+ * A new, empty database. With DATABASE_URL set, a new database on that server, made by and
+ * owned by DATABASE_URL's user; otherwise a new in-memory PGlite served on a free loopback port,
+ * as the embedded database is, with the same Neon-shaped owner.
  */
 export async function freshDatabase(): Promise<FreshDatabase> {
   const serverUrl = process.env.DATABASE_URL
@@ -31,15 +31,6 @@ export async function freshDatabase(): Promise<FreshDatabase> {
       },
     }
   }
-  const db = await PGlite.create()
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 })
-  await server.start()
-  return {
-    url: `postgresql://postgres@${server.getServerConn()}/postgres?max=1`,
-    kind: 'pglite',
-    drop: async () => {
-      await server.stop()
-      await db.close()
-    },
-  }
+  const embedded = await startEmbeddedPostgres()
+  return { url: embedded.url, kind: 'pglite', drop: embedded.close }
 }

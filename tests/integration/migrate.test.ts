@@ -141,3 +141,82 @@ describe(`db:migrate (${target})`, () => {
     expect(result.stderr.trim()).toBe(`db:migrate: No migrations (00001_name.sql) in ${dir}`)
   })
 })
+
+// Neon connects as a console role such as neondb_owner: LOGIN CREATEROLE CREATEDB BYPASSRLS, not a
+// superuser. The embedded PGlite (Postgres 18) serves its databases as such an owner, and CI runs
+// this file on the Postgres server (15) as one too.
+describe(`migrations as a Neon-shaped owner (${target})`, () => {
+  /** The role switch every per-user statement makes, as the database's owner. */
+  const switchToAppRole = (url: string) =>
+    query(url, "begin; select set_config('role', 'quotebook_app', true); commit")
+
+  test('the owner that migrated is not a superuser, and can then switch to quotebook_app', async () => {
+    const url = await fresh()
+    await applyMigrations({ databaseUrl: url, log: () => {} })
+    const [owner] = await query<{ superuser: string; bypassrls: boolean; createrole: boolean }>(
+      url,
+      `select current_setting('is_superuser') as superuser, rolbypassrls as bypassrls,
+              rolcreaterole as createrole
+         from pg_roles where rolname = current_user`,
+    )
+    expect(owner).toEqual({ superuser: 'off', bypassrls: true, createrole: true })
+    await expect(switchToAppRole(url)).resolves.toBeDefined()
+  })
+
+  test('a database that applied 00002 before 00003 existed ends up able to switch too', async () => {
+    const url = await fresh()
+    await applyMigrations({
+      databaseUrl: url,
+      log: () => {},
+      dir: folderWith({}, migrations.slice(0, 2)),
+    })
+    const [{ version } = { version: 0 }] = await query<{ version: number }>(
+      url,
+      "select current_setting('server_version_num')::int as version",
+    )
+    if (version >= 160000) {
+      // Postgres 16's rule: the creator got ADMIN but not SET, and 00002 did not notice.
+      await expect(switchToAppRole(url)).rejects.toMatchObject({ code: '42501' })
+    }
+    await applyMigrations({ databaseUrl: url, log: () => {} })
+    await expect(switchToAppRole(url)).resolves.toBeDefined()
+  })
+
+  test.skipIf(target === 'Postgres server')(
+    'a quotebook_app that bypasses row-level security is refused, with what to do (PGlite only: on Postgres 15 only a superuser can give a role BYPASSRLS)',
+    async () => {
+      const url = await fresh()
+      await applyMigrations({
+        databaseUrl: url,
+        log: () => {},
+        dir: folderWith({}, migrations.slice(0, 2)),
+      })
+      // As a role made in Neon's console would be.
+      await query(url, 'alter role quotebook_app bypassrls')
+      try {
+        await expect(applyMigrations({ databaseUrl: url, log: () => {} })).rejects.toThrow(
+          /quotebook_app exists but bypasses row-level security/,
+        )
+      } finally {
+        await query(url, 'alter role quotebook_app nobypassrls')
+      }
+    },
+  )
+
+  test.skipIf(target !== 'Postgres server')(
+    'two databases of one server migrating at once both succeed (Postgres server only: each PGlite is a server of its own)',
+    async () => {
+      const [one, two] = await Promise.all([freshDatabase(), freshDatabase()])
+      try {
+        await Promise.all([
+          applyMigrations({ databaseUrl: one.url, log: () => {} }),
+          applyMigrations({ databaseUrl: two.url, log: () => {} }),
+        ])
+        await expect(switchToAppRole(one.url)).resolves.toBeDefined()
+        await expect(switchToAppRole(two.url)).resolves.toBeDefined()
+      } finally {
+        await Promise.all([one.drop(), two.drop()])
+      }
+    },
+  )
+})
