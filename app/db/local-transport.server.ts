@@ -5,17 +5,24 @@ import postgres from 'postgres'
  *
  * It is installed as `neonConfig.fetchFunction`, so the real `neon()` driver builds the
  * requests, serializes the parameters and parses the answers exactly as it does against Neon.
- * Only the hop between the driver and the database differs.
+ * Only the hop between the driver and the database differs, and it behaves as Neon's proxy does
+ * (neondatabase/neon, proxy/src/serverless/sql_over_http.rs, read at 6a35a3e):
  *
- * Request:  {query, params} or {queries: [{query, params}, ...]} (sql.transaction)
- * Response: {fields: [{name, dataTypeID}], rows: [[text, ...]], command, rowCount}
- *           or {results: [...]} for a batch
- * Error:    HTTP 400 with the Postgres error fields, which the driver turns into NeonDbError.
+ * - every query uses the extended protocol, even without parameters, so a text with several
+ *   statements is refused (42601) and runs nothing;
+ * - a connection is reset before each use (`ROLLBACK; … SET SESSION AUTHORIZATION DEFAULT;
+ *   RESET ALL; …`), so no session state crosses from one request to the next;
+ * - when the request is aborted, the statement in flight is cancelled and the connection
+ *   destroyed, so its transaction can never commit;
+ * - errors come back as Neon sends them: 400 with the 17 fields of a Postgres error, 400 without
+ *   a code for a refused password, 500 for a database that cannot be reached, 413 and 507 past
+ *   the 10 MiB limits;
+ * - `command` is the first word of the command tag, and `rowCount` null when the tag has none.
  */
 
 interface NeonQuery {
   query: string
-  params: (string | null)[]
+  params?: (string | null)[]
 }
 
 type NeonRequest = NeonQuery | { queries: NeonQuery[] }
@@ -26,6 +33,21 @@ const isolationLevels: Record<string, string> = {
   RepeatableRead: 'repeatable read',
   Serializable: 'serializable',
 }
+
+// Neon's defaults for sql_over_http_max_request_size_bytes and ..._max_response_size_bytes.
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024
+const MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+
+// postgres.js reads `simple` (src/index.js, unsafe()): true sends a Query message (the simple
+// protocol), false Parse/Bind/Execute. Its type declarations leave the option out.
+const SIMPLE = { simple: true } as postgres.UnsafeQueryOptions
+const EXTENDED = { simple: false } as postgres.UnsafeQueryOptions
+
+// What Neon's pool sends when a connection is returned (tokio-postgres2 client.rs,
+// reset_session_background): one simple query, its errors never looked at.
+const RESET_SESSION =
+  'ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; ' +
+  'UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES'
 
 // postgres.js parses and serializes values by type OID; the driver must see Postgres' own text
 // and send its own text, so every built-in conversion becomes the identity. Array types get no
@@ -54,12 +76,38 @@ export function isLocalDatabaseUrl(connectionString: string): boolean {
   return localHosts.has(url.hostname) || (url.searchParams.get('host') ?? '').startsWith('/')
 }
 
-const pools = new Map<string, postgres.Sql>()
+/** One connection to the database, used by one request at a time. */
+interface Connection {
+  sql: postgres.Sql
+}
 
-function poolFor(connectionString: string): postgres.Sql {
-  let pool = pools.get(connectionString)
-  if (pool === undefined) {
-    pool = postgres(connectionString, {
+/**
+ * Connections to one database, each a postgres.js client of its own (max 1), so that one can be
+ * destroyed without touching the others, and a transaction can be sent as plain statements.
+ * As many as the URL's `max` says (the embedded database's URL says 1), else 10.
+ */
+class ConnectionPool {
+  private readonly idle: Connection[] = []
+  private readonly waiting: ((connection: Connection) => void)[] = []
+  private open = 0
+  private readonly size: number
+  /** Neon's reset, then the session back to the URL's user (see RESET_SESSION). */
+  readonly reset: string
+
+  constructor(private readonly connectionString: string) {
+    const url = new URL(connectionString)
+    this.size = Number(url.searchParams.get('max')) || 10
+    // On a server this is the login user already, and a no-op. The embedded PGlite is one session
+    // whose login is its bootstrap superuser, made the owner with SET SESSION AUTHORIZATION
+    // (embedded.server.ts); after Neon's `... DEFAULT` this makes it the owner again.
+    const user = decodeURIComponent(url.username || 'postgres').replaceAll('"', '""')
+    this.reset = `${RESET_SESSION}; SET SESSION AUTHORIZATION "${user}"`
+  }
+
+  private connect(): Connection {
+    this.open += 1
+    const sql = postgres(this.connectionString, {
+      max: 1,
       types: rawText,
       fetch_types: false,
       // Statements arrive as arbitrary text; caching each one would grow without bound.
@@ -68,77 +116,179 @@ function poolFor(connectionString: string): postgres.Sql {
       idle_timeout: 30,
       connect_timeout: 5,
     })
+    return { sql }
+  }
+
+  acquire(signal: AbortSignal | null | undefined): Promise<Connection> {
+    const ready = this.idle.pop()
+    if (ready) return Promise.resolve(ready)
+    if (this.open < this.size) return Promise.resolve(this.connect())
+    return new Promise((resolve, reject) => {
+      const hand = (connection: Connection) => {
+        signal?.removeEventListener('abort', giveUp)
+        resolve(connection)
+      }
+      const giveUp = () => {
+        this.waiting.splice(this.waiting.indexOf(hand), 1)
+        reject(signal!.reason)
+      }
+      signal?.addEventListener('abort', giveUp, { once: true })
+      this.waiting.push(hand)
+    })
+  }
+
+  release(connection: Connection) {
+    const next = this.waiting.shift()
+    if (next) next(connection)
+    else this.idle.push(connection)
+  }
+
+  /** Closes the connection at once, whatever it is doing, and lets a waiting request open one. */
+  destroy(connection: Connection) {
+    this.open -= 1
+    void connection.sql.end({ timeout: 0 }).catch(() => {})
+    const next = this.waiting.shift()
+    if (next) next(this.connect())
+  }
+
+  async end() {
+    this.waiting.length = 0
+    const all = this.idle.splice(0)
+    this.open -= all.length
+    await Promise.all(all.map((connection) => connection.sql.end({ timeout: 1 })))
+  }
+}
+
+const pools = new Map<string, ConnectionPool>()
+
+function poolFor(connectionString: string): ConnectionPool {
+  let pool = pools.get(connectionString)
+  if (pool === undefined) {
+    pool = new ConnectionPool(connectionString)
     pools.set(connectionString, pool)
   }
   return pool
 }
 
-async function run(sql: postgres.Sql | postgres.TransactionSql, { query, params }: NeonQuery) {
+/** The query in flight on a connection, so an abort can cancel it. */
+type InFlight = { current?: { cancel(): void } }
+
+async function run(sql: postgres.Sql, { query, params = [] }: NeonQuery, inFlight: InFlight) {
+  // `simple: false`: the extended protocol, as Neon's proxy always uses, even with no parameter.
+  const pending = sql.unsafe(query, params, EXTENDED)
+  inFlight.current = pending
   // With the identity parsers above, every value is Postgres' text or null.
-  const result = await sql.unsafe(query, params).values()
+  const result = await pending.values()
+  inFlight.current = undefined
+  const tag = result.command ?? ''
   return {
     fields: (result.columns ?? []).map((column) => ({
       name: column.name,
       dataTypeID: column.type,
+      tableID: column.table,
+      columnID: column.number,
+      format: 'text',
     })),
     rows: Array.from(result) as (string | null)[][],
-    command: result.command,
-    rowCount: result.count ?? 0,
+    // Neon: the first word of the command tag; the count, or null for a tag without one.
+    command: tag.split(' ')[0] ?? '',
+    rowCount: result.count ?? null,
     rowAsArray: true,
   }
 }
 
-function transactionMode(headers: Headers): string {
-  const modes: string[] = []
+/** START TRANSACTION as Neon builds it: an option only for a header that is exactly `true`. */
+function startTransaction(headers: Headers): string {
+  const options: string[] = []
   const level = headers.get('Neon-Batch-Isolation-Level')
-  if (level !== null) {
-    const sqlLevel = isolationLevels[level]
-    if (sqlLevel === undefined) throw new TypeError(`Unknown isolation level: ${level}`)
-    modes.push(`isolation level ${sqlLevel}`)
-  }
-  const readOnly = headers.get('Neon-Batch-Read-Only')
-  if (readOnly !== null) modes.push(readOnly === 'true' ? 'read only' : 'read write')
-  const deferrable = headers.get('Neon-Batch-Deferrable')
-  if (deferrable !== null) modes.push(deferrable === 'true' ? 'deferrable' : 'not deferrable')
-  return modes.join(' ')
+  if (level !== null) options.push(`isolation level ${isolationLevels[level]}`)
+  if (headers.get('Neon-Batch-Read-Only') === 'true') options.push('read only')
+  if (headers.get('Neon-Batch-Deferrable') === 'true') options.push('deferrable')
+  return `start transaction ${options.join(', ')}`.trim()
 }
 
-const errorFields = {
-  severity: 'severity',
-  code: 'code',
-  detail: 'detail',
-  hint: 'hint',
-  position: 'position',
-  internalPosition: 'internal_position',
-  internalQuery: 'internal_query',
-  where: 'where',
-  schema: 'schema_name',
-  table: 'table_name',
-  column: 'column_name',
-  dataType: 'data_type_name',
-  constraint: 'constraint_name',
-  file: 'file',
-  line: 'line',
-  routine: 'routine',
-} as const
-
-function errorBody(error: postgres.PostgresError) {
-  const body: Record<string, unknown> = { message: error.message }
-  for (const [neonName, postgresName] of Object.entries(errorFields)) {
-    const value = (error as unknown as Record<string, unknown>)[postgresName]
-    if (value !== undefined) body[neonName] = value
+async function runBatch(
+  sql: postgres.Sql,
+  headers: Headers,
+  queries: NeonQuery[],
+  inFlight: InFlight,
+) {
+  const begun = sql.unsafe(startTransaction(headers), [], SIMPLE).execute()
+  try {
+    await begun
+    const results = []
+    for (const query of queries) results.push(await run(sql, query, inFlight))
+    await sql.unsafe('commit', [], SIMPLE)
+    return { results }
+  } catch (error) {
+    await sql.unsafe('rollback', [], SIMPLE).catch(() => {})
+    throw error
   }
-  return body
 }
 
-function abortable<T>(work: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
-  if (!signal) return work
-  signal.throwIfAborted()
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
+// Neon's error body: these 17 keys, always, in this order; absent fields are null, and
+// `code` and `severity` are "" when there is no Postgres error behind the message.
+type ErrorBody = Record<
+  | 'message'
+  | 'code'
+  | 'detail'
+  | 'hint'
+  | 'position'
+  | 'internalPosition'
+  | 'internalQuery'
+  | 'severity'
+  | 'where'
+  | 'table'
+  | 'column'
+  | 'schema'
+  | 'dataType'
+  | 'constraint'
+  | 'file'
+  | 'line'
+  | 'routine',
+  string | null
+>
+
+function errorBody(message: string, error?: postgres.PostgresError): ErrorBody {
+  const field = (name: string) => {
+    const value = (error as unknown as Record<string, unknown> | undefined)?.[name]
+    return value === undefined || value === null ? null : String(value)
+  }
+  return {
+    message,
+    code: field('code') ?? '',
+    detail: field('detail'),
+    hint: field('hint'),
+    position: field('position'),
+    internalPosition: field('internal_position'),
+    internalQuery: field('internal_query'),
+    severity: field('severity') ?? '',
+    where: field('where'),
+    table: field('table_name'),
+    column: field('column_name'),
+    schema: field('schema_name'),
+    dataType: field('data_type_name'),
+    constraint: field('constraint_name'),
+    file: field('file'),
+    line: field('line'),
+    routine: field('routine'),
+  }
+}
+
+const answer = (status: number, body: unknown) => Response.json(body, { status })
+
+/** A Postgres error as Neon's proxy answers it, by the phase it happened in. */
+function postgresErrorResponse(error: postgres.PostgresError, connectionString: string) {
+  // Neon checks the password itself and says no more than this, for a wrong password and for a
+  // user that does not exist alike.
+  if (error.code.startsWith('28')) {
+    const user = decodeURIComponent(new URL(connectionString).username)
+    return answer(400, errorBody(`password authentication failed for user '${user}'`))
+  }
+  // Other failures while connecting (too many connections, starting up) are 500; an unknown
+  // database, like every error of a query, is 400.
+  const connecting = error.code === '53300' || error.code.startsWith('57P0')
+  return answer(connecting ? 500 : 400, errorBody(error.message, error))
 }
 
 /**
@@ -154,33 +304,92 @@ export async function localTransport(
   if (connectionString === null || !isLocalDatabaseUrl(connectionString)) {
     throw new TypeError('The local transport only serves databases on this machine')
   }
-  const request = JSON.parse(String(init.body)) as NeonRequest
-  const sql = poolFor(connectionString)
-  try {
-    const body =
-      'queries' in request
-        ? await abortable(
-            sql.begin(transactionMode(headers), async (transaction) => {
-              const results = []
-              for (const query of request.queries) results.push(await run(transaction, query))
-              return { results }
-            }),
-            init.signal,
-          )
-        : await abortable(run(sql, request), init.signal)
-    return Response.json(body)
-  } catch (error) {
-    if (error instanceof postgres.PostgresError) {
-      return Response.json(errorBody(error), { status: 400 })
-    }
-    // A connection failure, like a failed fetch to Neon: the driver wraps it in a NeonDbError.
-    throw error
+  const text = String(init.body)
+  if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) {
+    return answer(413, errorBody(`request is too large (max is ${MAX_REQUEST_BYTES} bytes)`))
   }
+  const level = headers.get('Neon-Batch-Isolation-Level')
+  if (level !== null && isolationLevels[level] === undefined) {
+    return answer(400, errorBody('invalid isolation level'))
+  }
+  const request = JSON.parse(text) as NeonRequest
+
+  const { signal } = init
+  signal?.throwIfAborted()
+  const pool = poolFor(connectionString)
+  const connection = await pool.acquire(signal)
+  const inFlight: InFlight = {}
+  let destroyed = false
+  const abandon = () => {
+    // Cancel what runs, then cut the connection: a transaction whose COMMIT was never sent can
+    // only roll back, whatever reaches the server later.
+    destroyed = true
+    void inFlight.current?.cancel()
+    pool.destroy(connection)
+  }
+  signal?.addEventListener('abort', abandon, { once: true })
+  try {
+    // Neon resets a connection as it goes back to its pool, without waiting for the answer; here
+    // it is sent as the connection is taken, ahead of the request's first statement.
+    void connection.sql.unsafe(pool.reset, [], SIMPLE).catch(() => {})
+    const work: Promise<unknown> =
+      'queries' in request
+        ? runBatch(connection.sql, headers, request.queries, inFlight)
+        : run(connection.sql, request, inFlight)
+    const body = await abortable(work, signal)
+    const json = JSON.stringify(body)
+    if (Buffer.byteLength(json) > MAX_RESPONSE_BYTES) {
+      return answer(507, errorBody(`response is too large (max is ${MAX_RESPONSE_BYTES} bytes)`))
+    }
+    return new Response(json, { headers: { 'Content-Type': 'application/json' } })
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason
+    if (error instanceof postgres.PostgresError) {
+      return postgresErrorResponse(error, connectionString)
+    }
+    const failure = connectionFailure(error)
+    if (failure !== null) {
+      if (!destroyed) {
+        destroyed = true
+        pool.destroy(connection)
+      }
+      // Neon answers 500 for a compute it cannot reach, and 400 (without a code) for a
+      // connection lost mid-query.
+      return failure === 'connect'
+        ? answer(500, errorBody("Couldn't connect to compute node"))
+        : answer(400, errorBody('connection closed'))
+    }
+    throw error
+  } finally {
+    signal?.removeEventListener('abort', abandon)
+    if (!destroyed) pool.release(connection)
+  }
+}
+
+function connectionFailure(error: unknown): 'connect' | 'lost' | null {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return null
+  if (/^(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT)$/.test(code))
+    return 'connect'
+  if (/^(ECONNRESET|EPIPE|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED)$/.test(code)) {
+    return 'lost'
+  }
+  return null
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  if (!signal) return work
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    if (signal.aborted) onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 /** Closes every pool, so a process (or a test) can exit without waiting for idle timeouts. */
 export async function closeLocalTransport(): Promise<void> {
   const open = [...pools.values()]
   pools.clear()
-  await Promise.all(open.map((pool) => pool.end({ timeout: 1 })))
+  await Promise.all(open.map((pool) => pool.end()))
 }

@@ -145,10 +145,91 @@ describe(`neon() through the local transport (${target})`, () => {
     expect(error).toMatchObject({ code: '25006' })
   })
 
-  test('an unreachable database is a connection error, as a failed fetch to Neon is', async () => {
+  test('an unreachable database is Neon’s 500 for a compute it cannot reach', async () => {
     const unreachable = neon('postgresql://postgres@127.0.0.1:9/nowhere')
     const error = await unreachable`select 1`.catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(NeonDbError)
-    expect((error as Error).message).toMatch(/^Error connecting to database/)
+    expect((error as Error).message).toMatch(
+      /^Server error \(HTTP status 500\): .*Couldn't connect to compute node/,
+    )
+    expect((error as NeonDbError).code).toBeUndefined()
+  })
+
+  test.skipIf(target !== 'Postgres server')(
+    'a user the server does not know: Neon’s 400 without a code (Postgres server only: PGlite has no logins)',
+    async () => {
+      const url = new URL(process.env.DATABASE_URL!)
+      url.username = `nobody_${randomUUID().slice(0, 8)}`
+      const error = await neon(url.toString())`select 1`.catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(NeonDbError)
+      expect(error).toMatchObject({
+        message: `password authentication failed for user '${url.username}'`,
+        code: '',
+      })
+    },
+  )
+})
+
+// Where the local transport must behave as Neon's proxy does (neondatabase/neon at 6a35a3e,
+// proxy/src/serverless/sql_over_http.rs), because the app's behaviour depends on it.
+describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
+  test('an aborted request is cancelled and its connection cut: its transaction never commits', async () => {
+    const userId = `test-${randomUUID()}`
+    const error = await sql
+      .transaction(
+        [
+          sql`insert into user_messages (user_id, message) values (${userId}, 'must not commit')`,
+          sql`select pg_sleep(1.5)`,
+        ],
+        { fetchOptions: { signal: AbortSignal.timeout(300) } },
+      )
+      .catch((caught: unknown) => caught)
+    // The driver reports a fetch that was aborted as a failed connection, with the cause.
+    expect(error).toBeInstanceOf(NeonDbError)
+    expect((error as NeonDbError).sourceError).toMatchObject({ name: 'TimeoutError' })
+    // Past the point where the batch would have committed, had it been left to run.
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    expect(await sql`select 1 from user_messages where user_id = ${userId}`).toEqual([])
+  })
+
+  test('the extended protocol, always: several statements are 42601 and run nothing', async () => {
+    const userId = `test-${randomUUID()}`
+    const error = await sql
+      .query(`insert into user_messages (user_id, message) values ('${userId}', 'x'); select 1`)
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(NeonDbError)
+    expect(error).toMatchObject({ code: '42601' })
+    expect(await sql`select 1 from user_messages where user_id = ${userId}`).toEqual([])
+  })
+
+  test('no session state crosses from one request to the next', async () => {
+    const [owner] = await sql`select current_user as name`
+    await sql`select set_config('app.leak', 'from the last request', false),
+                     set_config('role', 'quotebook_app', false)`
+    const [after] = await sql`select current_setting('app.leak', true) as leak,
+                                     current_user as name`
+    expect(after).toEqual({ leak: '', name: owner!.name })
+  })
+
+  test('command is the tag’s first word, rowCount null where the tag has no count', async () => {
+    const table = `contract_${randomUUID().replaceAll('-', '')}`
+    const created = await sql.query(`create table ${table} (n int)`, [], { fullResults: true })
+    expect([created.command, created.rowCount]).toEqual(['CREATE', null])
+    const inserted = await sql.query(`insert into ${table} select generate_series(1, 3)`, [], {
+      fullResults: true,
+    })
+    expect([inserted.command, inserted.rowCount]).toEqual(['INSERT', 3])
+    const none = await sql.query(`select n from ${table} where n > 5`, [], { fullResults: true })
+    expect([none.command, none.rowCount]).toEqual(['SELECT', 0])
+    await sql.query(`drop table ${table}`)
+  })
+
+  test('an invalid isolation level is Neon’s 400, even for a single query', async () => {
+    const error = await sql
+      .transaction([sql`select 1`], {
+        isolationLevel: 'Chaotic' as unknown as 'Serializable',
+      })
+      .catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ message: 'invalid isolation level', code: '' })
   })
 })
