@@ -1,6 +1,7 @@
 import { neon, neonConfig, type NeonQueryPromise } from '@neondatabase/serverless'
 import { env } from '../env.server'
-import { closeEmbeddedDatabases, embeddedDatabase } from './embedded.server'
+import { z } from 'zod'
+import { closeEmbeddedDatabases, EMBEDDED_OWNER, embeddedDatabase } from './embedded.server'
 import { closeLocalTransport, isLocalDatabaseUrl, localTransport } from './local-transport.server'
 
 /**
@@ -58,10 +59,30 @@ export async function asUser<Row>(
   return rows as Row[]
 }
 
-/** `select 1`, within the deadline: whether the database answers at all. */
-export async function checkDatabase(): Promise<void> {
-  await sql.query('select 1', [], deadline())
+const sessionRow = z.object({ user: z.string(), superuser: z.boolean() })
+
+/**
+ * What every signed-in page needs of the database, in one round trip and within the deadline:
+ * the session's user, the switch to quotebook_app that row-level security rests on, and the
+ * table. Used by /healthz, and at start-up in production (http/node-server.server.ts).
+ */
+export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
+  const [rows] = await sql.transaction(
+    [
+      sql`select current_user as user, current_setting('is_superuser') = 'on' as superuser`,
+      sql`select set_config('role', 'quotebook_app', true)`,
+      sql`select 1 from user_messages limit 0`,
+    ],
+    deadline(),
+  )
+  return sessionRow.parse(rows?.[0])
 }
+
+/** The user DATABASE_URL connects as, for messages about it (never the password). */
+export const databaseUser = () =>
+  env.DATABASE_URL === undefined
+    ? EMBEDDED_OWNER
+    : decodeURIComponent(new URL(env.DATABASE_URL).username)
 
 /**
  * Lets go of every connection the client holds: the local transport's pools and the embedded

@@ -9,7 +9,8 @@ import type { Duplex } from 'node:stream'
 import { performance } from 'node:perf_hooks'
 import { writeReadableStreamToWritable } from '@react-router/node'
 import { createRequestHandler, RouterContextProvider, type ServerBuild } from 'react-router'
-import { closeDatabase } from '../db/client.server'
+import { NeonDbError } from '@neondatabase/serverless'
+import { checkDatabase, closeDatabase, databaseUser } from '../db/client.server'
 import { env } from '../env.server'
 import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
 import { describeError, type Level, logLine } from './log.server'
@@ -55,6 +56,7 @@ interface Options {
 export async function serve(build: ServerBuild, { clientDirectory }: Options): Promise<Server> {
   const handleRequest = createRequestHandler(build, env.NODE_ENV)
   const staticFiles = loadStaticFiles(clientDirectory)
+  if (production) await checkDatabaseAtStartup()
   const records = new WeakMap<ServerResponse, RequestRecord>()
   let draining = false
 
@@ -255,6 +257,48 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
   process.once('SIGTERM', shutDown)
   process.once('SIGINT', shutDown)
   return server
+}
+
+/**
+ * In production, before listening: a database the app cannot use is refused at deploy time with
+ * what to do, rather than answering every signed-in page with a 500. One that cannot be reached
+ * now is only reported: /healthz says 503 until it is back.
+ */
+async function checkDatabaseAtStartup() {
+  const user = databaseUser()
+  try {
+    const session = await checkDatabase()
+    if (session.superuser) {
+      logLine('warn', {
+        message:
+          `The app connects to the database as ${session.user}, a superuser, which can RESET ROLE ` +
+          'and so bypass row-level security. Connect as the database owner that ran ' +
+          'npm run db:migrate (on Neon, the role that owns the database), not as a superuser.',
+      })
+    }
+  } catch (error) {
+    const code = error instanceof NeonDbError ? error.code : undefined
+    const refuse = (message: string): never => {
+      logLine('error', { message, error: describeError(error, false) })
+      process.exit(1)
+    }
+    if (code === '42501') {
+      refuse(
+        `The database user ${user} cannot switch to the role quotebook_app, which every ` +
+          `signed-in page needs (row-level security). Run npm run db:migrate as ${user}, or, as ` +
+          `that role's owner, run: GRANT quotebook_app TO ${user} WITH SET TRUE; ` +
+          `(on Postgres 15: GRANT quotebook_app TO ${user};)`,
+      )
+    }
+    // 42P01: no user_messages table; 22023: no quotebook_app role to switch to.
+    if (code === '42P01' || code === '22023') {
+      refuse('The database has not been migrated: run npm run db:migrate, then start again.')
+    }
+    logLine('warn', {
+      message: 'The database did not answer at start-up; /healthz answers 503 until it does.',
+      error: describeError(error, false),
+    })
+  }
 }
 
 const CLOSE = ['Connection', 'close']

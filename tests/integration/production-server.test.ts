@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs'
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { connect } from 'node:net'
 import { gunzipSync, brotliDecompressSync } from 'node:zlib'
+import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { applyMigrations } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
@@ -404,6 +405,75 @@ describe('the log', () => {
     await expect.poll(() => linesFor(server, answer).length).toBe(1)
     expect(server.output()).not.toMatch(stackTrace)
     expect(server.output()).not.toContain('Clerk: unable to resolve handshake')
+  })
+})
+
+describe('start-up in production checks the database the way a page uses it', () => {
+  const asUser = (name: string) => {
+    const url = new URL(database.url)
+    url.username = name
+    return url.toString()
+  }
+
+  test('a user that cannot switch to quotebook_app is refused, with the grant to run', async () => {
+    const admin = postgres(database.url, { max: 1, onnotice: () => {} })
+    try {
+      await admin.unsafe(`do $$ begin create role quotebook_stranger login;
+                          exception when duplicate_object then null; end $$`)
+    } finally {
+      await admin.end()
+    }
+    const start = startProductionServer({
+      NODE_ENV: 'production',
+      AUTH_MODE: 'local',
+      APP_URL: PUBLIC,
+      DATABASE_URL: asUser('quotebook_stranger'),
+    })
+    await expect(start).rejects.toThrow(/exit 1/)
+    await expect(start).rejects.toThrow(
+      /cannot switch to the role quotebook_app.*GRANT quotebook_app TO quotebook_stranger WITH SET TRUE/,
+    )
+  })
+
+  test('/healthz answers 503 when the role switch fails, though the database answers', async () => {
+    // NODE_ENV=test skips the start-up check, as a server started before a grant was revoked.
+    const own = await startProductionServer({ DATABASE_URL: asUser('quotebook_stranger') })
+    try {
+      const health = await send(own, 'GET', '/healthz')
+      expect([health.status, JSON.parse(health.body.toString())]).toEqual([
+        503,
+        { status: 'unavailable' },
+      ])
+      await expect
+        .poll(() => linesFor(own, health).map((line) => line.message))
+        .toContain('database not ready for the app')
+    } finally {
+      await own.stop()
+    }
+  })
+
+  test('a superuser is accepted with a warning: it could reset the role and bypass RLS', async () => {
+    const own = await startProductionServer({
+      NODE_ENV: 'production',
+      AUTH_MODE: 'local',
+      APP_URL: PUBLIC,
+      DATABASE_URL: asUser('postgres'),
+    })
+    try {
+      expect(own.logLines()).toContainEqual(
+        expect.objectContaining({ level: 'warn', message: expect.stringMatching(/a superuser/) }),
+      )
+    } finally {
+      await own.stop()
+    }
+  })
+
+  test('the owner that migrated starts without a warning, and /healthz checks the same', async () => {
+    expect(server.logLines().filter((line) => line.level !== 'info' && !line.requestId)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^AUTH_MODE=local/) }),
+    ])
+    const health = await send(server, 'GET', '/healthz', asProxy)
+    expect([health.status, JSON.parse(health.body.toString())]).toEqual([200, { status: 'ok' }])
   })
 })
 
