@@ -20,15 +20,8 @@ exception
 end
 $$;
 
--- The migrating user (and so the app, when it connects as the same user) may switch to it.
--- Granted only when missing: re-granting a role made by another user needs its admin option.
-do $$
-begin
-  if not pg_has_role(current_user, 'quotebook_app', 'member') then
-    execute format('grant quotebook_app to %I', current_user);
-  end if;
-end
-$$;
+-- The migrating user (and so the app, when it connects as the same user) is allowed to switch to
+-- it by 00003, which knows the rules of Postgres 15 and 16+ apart.
 
 grant usage on schema public to quotebook_app;
 grant select, insert, update, delete on user_messages to quotebook_app;

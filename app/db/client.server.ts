@@ -78,11 +78,11 @@ export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
   return sessionRow.parse(rows?.[0])
 }
 
-/** The user DATABASE_URL connects as, for messages about it (never the password). */
+/** The user the app's database connection is, for messages about it (never the password). */
 export const databaseUser = () =>
-  env.DATABASE_URL === undefined
-    ? EMBEDDED_OWNER
-    : decodeURIComponent(new URL(env.DATABASE_URL).username)
+  decodeURIComponent(
+    new URL(env.DATABASE_URL ?? `postgresql://${EMBEDDED_OWNER}@localhost`).username,
+  )
 
 /**
  * Lets go of every connection the client holds: the local transport's pools and the embedded

@@ -65,8 +65,9 @@ function lockDataDirectory(directory: string): () => void {
 export const EMBEDDED_OWNER = 'neondb_owner'
 
 // PGlite is one Postgres session, logged in as its bootstrap superuser. Setting the session's
-// authorization makes every connection of the socket the owner; the local transport's reset
-// restores it after Neon's `SET SESSION AUTHORIZATION DEFAULT` (local-transport.server.ts).
+// authorization makes every connection of the socket the owner; the local transport sets it again
+// after Neon's reset, whose `SET SESSION AUTHORIZATION DEFAULT` returns to the superuser. The SQL
+// is a constant: no value from outside reaches it.
 // A data directory made before owners existed (it has the table but no owner) keeps its
 // superuser, so an existing .data keeps working.
 const BECOME_OWNER = `
@@ -86,7 +87,6 @@ const BECOME_OWNER = `
   $$`
 
 export interface EmbeddedPostgres {
-  db: PGlite
   /** A connection string for postgres.js or the local transport, as the session's user. */
   url: string
   close(): Promise<void>
@@ -114,9 +114,9 @@ export async function startEmbeddedPostgres(path?: string): Promise<EmbeddedPost
     })
     await server.start()
     const [opened, listening] = [db, server]
+    const url = `postgresql://${user}@${listening.getServerConn()}/postgres?max=1`
     return {
-      db: opened,
-      url: `postgresql://${user}@${listening.getServerConn()}/postgres?max=1`,
+      url,
       close: async () => {
         await listening.stop()
         await opened.close()
@@ -180,7 +180,7 @@ export function embeddedDatabase(
     instance = start(key, dataDir, options.migrate ?? true)
     instances.set(key, instance)
     instance.catch(() => instances.delete(key))
-    if (instances.size === 1 && import.meta.env.DEV) closeOnSignals()
+    if (instances.size === 1 && import.meta.env?.DEV) closeOnSignals()
   }
   return instance
 }

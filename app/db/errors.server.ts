@@ -36,6 +36,18 @@ export function databaseFailure(error: unknown): DatabaseFailure | null {
 }
 
 /**
+ * A database that answers but cannot serve a page, because it was set up wrong: the user cannot
+ * switch to quotebook_app or use the table (42501), or it was never migrated (no table, 42P01; no
+ * role to switch to, 22023). Null for anything else.
+ */
+export function setupFailure(error: unknown): 'no-permission' | 'not-migrated' | null {
+  if (!(error instanceof NeonDbError)) return null
+  if (error.code === '42501') return 'no-permission'
+  if (error.code === '42P01' || error.code === '22023') return 'not-migrated'
+  return null
+}
+
+/**
  * For a route's `catch`: the failure, logged under the request's id, when it is one of
  * `statuses`; anything else is rethrown for the error boundary.
  */

@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import postgres from 'postgres'
 
 /**
@@ -79,6 +80,10 @@ export function isLocalDatabaseUrl(connectionString: string): boolean {
 /** One connection to the database, used by one request at a time. */
 interface Connection {
   sql: postgres.Sql
+  /** Used by an earlier request, so Neon's reset is due before the next. */
+  used: boolean
+  /** Whether the connection must not serve another request (its reset failed). */
+  spoiled: boolean
 }
 
 /**
@@ -88,20 +93,18 @@ interface Connection {
  */
 class ConnectionPool {
   private readonly idle: Connection[] = []
-  private readonly waiting: ((connection: Connection) => void)[] = []
+  private readonly waiting: ((connection: Connection | Error) => void)[] = []
   private open = 0
+  private ended = false
   private readonly size: number
-  /** Neon's reset, then the session back to the URL's user (see RESET_SESSION). */
-  readonly reset: string
 
-  constructor(private readonly connectionString: string) {
+  /** The user the connection string logs in as. */
+  readonly user: string
+
+  constructor(readonly connectionString: string) {
     const url = new URL(connectionString)
     this.size = Number(url.searchParams.get('max')) || 10
-    // On a server this is the login user already, and a no-op. The embedded PGlite is one session
-    // whose login is its bootstrap superuser, made the owner with SET SESSION AUTHORIZATION
-    // (embedded.server.ts); after Neon's `... DEFAULT` this makes it the owner again.
-    const user = decodeURIComponent(url.username || 'postgres').replaceAll('"', '""')
-    this.reset = `${RESET_SESSION}; SET SESSION AUTHORIZATION "${user}"`
+    this.user = decodeURIComponent(url.username) || 'postgres'
   }
 
   private connect(): Connection {
@@ -116,17 +119,19 @@ class ConnectionPool {
       idle_timeout: 30,
       connect_timeout: 5,
     })
-    return { sql }
+    return { sql, used: false, spoiled: false }
   }
 
   acquire(signal: AbortSignal | null | undefined): Promise<Connection> {
+    if (this.ended) return Promise.reject(new Error('The local transport was closed'))
     const ready = this.idle.pop()
     if (ready) return Promise.resolve(ready)
     if (this.open < this.size) return Promise.resolve(this.connect())
     return new Promise((resolve, reject) => {
-      const hand = (connection: Connection) => {
+      const hand = (connection: Connection | Error) => {
         signal?.removeEventListener('abort', giveUp)
-        resolve(connection)
+        if (connection instanceof Error) reject(connection)
+        else resolve(connection)
       }
       const giveUp = () => {
         this.waiting.splice(this.waiting.indexOf(hand), 1)
@@ -138,6 +143,10 @@ class ConnectionPool {
   }
 
   release(connection: Connection) {
+    if (this.ended || connection.spoiled) {
+      this.destroy(connection)
+      return
+    }
     const next = this.waiting.shift()
     if (next) next(connection)
     else this.idle.push(connection)
@@ -147,12 +156,14 @@ class ConnectionPool {
   destroy(connection: Connection) {
     this.open -= 1
     void connection.sql.end({ timeout: 0 }).catch(() => {})
-    const next = this.waiting.shift()
+    const next = this.ended ? undefined : this.waiting.shift()
     if (next) next(this.connect())
   }
 
+  /** Closes the idle connections now; a busy one closes when its request releases it. */
   async end() {
-    this.waiting.length = 0
+    this.ended = true
+    for (const hand of this.waiting.splice(0)) hand(new Error('The local transport was closed'))
     const all = this.idle.splice(0)
     this.open -= all.length
     await Promise.all(all.map((connection) => connection.sql.end({ timeout: 1 })))
@@ -171,12 +182,12 @@ function poolFor(connectionString: string): ConnectionPool {
 }
 
 /** The query in flight on a connection, so an abort can cancel it. */
-type InFlight = { current?: { cancel(): void } }
+type InFlight = { current?: { state?: { pid: number; secret: number } } }
 
 async function run(sql: postgres.Sql, { query, params = [] }: NeonQuery, inFlight: InFlight) {
   // `simple: false`: the extended protocol, as Neon's proxy always uses, even with no parameter.
   const pending = sql.unsafe(query, params, EXTENDED)
-  inFlight.current = pending
+  inFlight.current = pending as InFlight['current']
   // With the identity parsers above, every value is Postgres' text or null.
   const result = await pending.values()
   inFlight.current = undefined
@@ -221,7 +232,9 @@ async function runBatch(
     await sql.unsafe('commit', [], SIMPLE)
     return { results }
   } catch (error) {
-    await sql.unsafe('rollback', [], SIMPLE).catch(() => {})
+    // Undo what ran, unless the connection is gone (it rolls back by itself then). A failed
+    // rollback changes nothing for the caller: the original error is the answer.
+    if (connectionFailure(error) === null) await sql.unsafe('rollback', [], SIMPLE).catch(() => {})
     throw error
   }
 }
@@ -287,7 +300,7 @@ function postgresErrorResponse(error: postgres.PostgresError, connectionString: 
   }
   // Other failures while connecting (too many connections, starting up) are 500; an unknown
   // database, like every error of a query, is 400.
-  const connecting = error.code === '53300' || error.code.startsWith('57P0')
+  const connecting = error.code === '53300' || error.code === '57P03'
   return answer(connecting ? 500 : 400, errorBody(error.message, error))
 }
 
@@ -324,14 +337,28 @@ export async function localTransport(
     // Cancel what runs, then cut the connection: a transaction whose COMMIT was never sent can
     // only roll back, whatever reaches the server later.
     destroyed = true
-    void inFlight.current?.cancel()
+    const state = inFlight.current?.state
+    if (state) sendCancelRequest(pool.connectionString, state)
     pool.destroy(connection)
   }
   signal?.addEventListener('abort', abandon, { once: true })
+  if (signal?.aborted) abandon()
   try {
     // Neon resets a connection as it goes back to its pool, without waiting for the answer; here
-    // it is sent as the connection is taken, ahead of the request's first statement.
-    void connection.sql.unsafe(pool.reset, [], SIMPLE).catch(() => {})
+    // it is sent when the connection is taken again, ahead of the request's first statement.
+    const reset = connection.used
+      ? connection.sql.unsafe(RESET_SESSION, [], SIMPLE).execute()
+      : Promise.resolve()
+    // Then the session's user is the URL's, as a login makes it: a no-op on a server, where it
+    // is the login user already (DEFAULT), and the owner again on the embedded PGlite, whose one
+    // session logs in as its bootstrap superuser and is made the owner (embedded.server.ts).
+    const restored = connection.sql
+      .unsafe("select set_config('session_authorization', $1, false)", [pool.user], EXTENDED)
+      .execute()
+    connection.used = true
+    // A reset that failed left its effects undone (one simple query is one transaction): the
+    // request goes on, as on Neon, but the connection serves no other.
+    void Promise.all([reset, restored]).catch(() => (connection.spoiled = true))
     const work: Promise<unknown> =
       'queries' in request
         ? runBatch(connection.sql, headers, request.queries, inFlight)
@@ -369,12 +396,40 @@ export async function localTransport(
 function connectionFailure(error: unknown): 'connect' | 'lost' | null {
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code !== 'string') return null
-  if (/^(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT)$/.test(code))
+  if (/^(ECONNREFUSED|ENOENT|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT)$/.test(code)) {
     return 'connect'
+  }
   if (/^(ECONNRESET|EPIPE|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED)$/.test(code)) {
     return 'lost'
   }
   return null
+}
+
+/**
+ * Postgres' CancelRequest for the backend running a statement, on a connection of its own, as
+ * Neon's proxy sends it. Its failures are ignored: the connection is cut either way. (postgres.js'
+ * own cancel() leaves an error of that connection unhandled, which would end the process.)
+ */
+function sendCancelRequest(
+  connectionString: string,
+  { pid, secret }: { pid: number; secret: number },
+) {
+  const url = new URL(connectionString)
+  const socketDir = url.searchParams.get('host')
+  const port = Number(url.port) || 5432
+  const socket = socketDir?.startsWith('/')
+    ? connect(`${socketDir}/.s.PGSQL.${port}`)
+    : connect(port, url.hostname.replace(/^\[|\]$/g, ''))
+  socket.on('error', () => socket.destroy())
+  socket.setTimeout(5_000, () => socket.destroy())
+  socket.once('connect', () => {
+    const request = Buffer.alloc(16)
+    request.writeInt32BE(16, 0)
+    request.writeInt32BE(80877102, 4)
+    request.writeInt32BE(pid, 8)
+    request.writeInt32BE(secret, 12)
+    socket.end(request)
+  })
 }
 
 function abortable<T>(work: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {

@@ -121,7 +121,13 @@ export async function applyMigrations({
     })
   } catch (error) {
     if (current) {
-      const detail = error instanceof Error ? error.message : String(error)
+      // A migration's own HINT says what to do (00003 names the GRANT to run); keep it.
+      const detail =
+        error instanceof postgres.PostgresError
+          ? [error.message, error.detail, error.hint].filter(Boolean).join(' ')
+          : error instanceof Error
+            ? error.message
+            : String(error)
       throw new MigrationError(`${current.file} failed, nothing was applied: ${detail}`, {
         cause: error,
       })

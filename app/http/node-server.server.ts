@@ -9,8 +9,8 @@ import type { Duplex } from 'node:stream'
 import { performance } from 'node:perf_hooks'
 import { writeReadableStreamToWritable } from '@react-router/node'
 import { createRequestHandler, RouterContextProvider, type ServerBuild } from 'react-router'
-import { NeonDbError } from '@neondatabase/serverless'
 import { checkDatabase, closeDatabase, databaseUser } from '../db/client.server'
+import { setupFailure } from '../db/errors.server'
 import { env } from '../env.server'
 import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
 import { describeError, type Level, logLine } from './log.server'
@@ -271,33 +271,33 @@ async function checkDatabaseAtStartup() {
     if (session.superuser) {
       logLine('warn', {
         message:
-          `The app connects to the database as ${session.user}, a superuser, which can RESET ROLE ` +
-          'and so bypass row-level security. Connect as the database owner that ran ' +
-          'npm run db:migrate (on Neon, the role that owns the database), not as a superuser.',
+          `The app connects to the database as ${session.user}, a superuser, which no grant or ` +
+          'row-level-security policy constrains. Connect as the database owner that ran ' +
+          'npm run db:migrate (on Neon, the role that owns the database).',
       })
     }
   } catch (error) {
-    const code = error instanceof NeonDbError ? error.code : undefined
-    const refuse = (message: string): never => {
-      logLine('error', { message, error: describeError(error, false) })
-      process.exit(1)
+    const failure = setupFailure(error)
+    if (failure === null) {
+      logLine('warn', {
+        message: 'The database did not answer at start-up; /healthz answers 503 until it does.',
+        error: describeError(error, false),
+      })
+      return
     }
-    if (code === '42501') {
-      refuse(
-        `The database user ${user} cannot switch to the role quotebook_app, which every ` +
-          `signed-in page needs (row-level security). Run npm run db:migrate as ${user}, or, as ` +
-          `that role's owner, run: GRANT quotebook_app TO ${user} WITH SET TRUE; ` +
-          `(on Postgres 15: GRANT quotebook_app TO ${user};)`,
-      )
-    }
-    // 42P01: no user_messages table; 22023: no quotebook_app role to switch to.
-    if (code === '42P01' || code === '22023') {
-      refuse('The database has not been migrated: run npm run db:migrate, then start again.')
-    }
-    logLine('warn', {
-      message: 'The database did not answer at start-up; /healthz answers 503 until it does.',
+    const name = /^[a-z_][a-z0-9_]*$/.test(user) ? user : `"${user.replaceAll('"', '""')}"`
+    logLine('error', {
+      message:
+        failure === 'not-migrated'
+          ? 'The database has not been migrated: run npm run db:migrate, then start again.'
+          : `The database user ${user} cannot do what every signed-in page does: switch to the ` +
+            'role quotebook_app and use the table user_messages. Run npm run db:migrate as ' +
+            `${user}, or, as the owner of quotebook_app, run: GRANT quotebook_app TO ${name} ` +
+            `WITH SET TRUE; (on Postgres 15: GRANT quotebook_app TO ${name};)`,
       error: describeError(error, false),
     })
+    await closeDatabase()
+    process.exit(1)
   }
 }
 

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { describe, expect, test, vi } from 'vitest'
-import { embeddedDatabase } from '../../app/db/embedded.server'
+import { PGlite } from '@electric-sql/pglite'
+import {
+  EMBEDDED_OWNER,
+  embeddedDatabase,
+  startEmbeddedPostgres,
+} from '../../app/db/embedded.server'
 import { DEFAULT_MIGRATIONS_DIR, listMigrations } from '../../app/db/migrate'
 import { migrate } from '../helpers/run'
 
@@ -20,6 +25,32 @@ async function one<T extends object>(url: string, text: string): Promise<T | und
 }
 
 describe('the embedded database', () => {
+  test('serves as a Neon-shaped owner; a data directory made before owners keeps its superuser', async () => {
+    const fresh = await startEmbeddedPostgres()
+    try {
+      expect(new URL(fresh.url).username).toBe(EMBEDDED_OWNER)
+      expect(await one(fresh.url, "select current_setting('is_superuser') as superuser")).toEqual({
+        superuser: 'off',
+      })
+    } finally {
+      await fresh.close()
+    }
+    // As a .data made by an earlier Quotebook: the table, made by the superuser, and no owner.
+    const path = join(newDataDir(), 'pglite')
+    const legacy = await PGlite.create(path)
+    await legacy.exec('create table user_messages (user_id text primary key)')
+    await legacy.close()
+    const reopened = await startEmbeddedPostgres(path)
+    try {
+      expect(new URL(reopened.url).username).toBe('postgres')
+      expect(await one(reopened.url, 'select count(*)::int as n from user_messages')).toEqual({
+        n: 0,
+      })
+    } finally {
+      await reopened.close()
+    }
+  })
+
   test('starts on a loopback port with migrations applied, and keeps its data', async () => {
     const dir = newDataDir()
     const first = await embeddedDatabase(dir)

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -48,6 +49,27 @@ function folderWith(extra: Record<string, string>, real: string[] = [first]) {
 }
 
 const target = process.env.DATABASE_URL ? 'Postgres server' : 'PGlite'
+
+/**
+ * The real migrations (the first `upTo`) with quotebook_app renamed: roles belong to the whole
+ * server, so on a server whose quotebook_app exists already only a role of the test's own shows
+ * what the migrations do to a new one.
+ */
+function migrationsWithRole(role: string, upTo = migrations.length) {
+  const dir = mkdtempSync(join(tmpdir(), 'quotebook-migrations-'))
+  for (const file of migrations.slice(0, upTo)) {
+    const text = readFileSync(join(DEFAULT_MIGRATIONS_DIR, file), 'utf8')
+    writeFileSync(join(dir, file), text.replaceAll('quotebook_app', role))
+  }
+  return dir
+}
+
+const newRoleName = () => `quotebook_app_${randomUUID().replaceAll('-', '').slice(0, 12)}`
+
+/** Drops a role of a test's own once its databases are gone (a fresh PGlite takes it along). */
+async function dropRole(role: string) {
+  if (process.env.DATABASE_URL) await query(process.env.DATABASE_URL, `drop role if exists ${role}`)
+}
 
 describe(`db:migrate (${target})`, () => {
   test('applies every migration to a fresh database, then finds nothing to do', async () => {
@@ -147,8 +169,8 @@ describe(`db:migrate (${target})`, () => {
 // this file on the Postgres server (15) as one too.
 describe(`migrations as a Neon-shaped owner (${target})`, () => {
   /** The role switch every per-user statement makes, as the database's owner. */
-  const switchToAppRole = (url: string) =>
-    query(url, "begin; select set_config('role', 'quotebook_app', true); commit")
+  const switchToAppRole = (url: string, role = 'quotebook_app') =>
+    query(url, `begin; select set_config('role', '${role}', true); commit`)
 
   test('the owner that migrated is not a superuser, and can then switch to quotebook_app', async () => {
     const url = await fresh()
@@ -165,21 +187,19 @@ describe(`migrations as a Neon-shaped owner (${target})`, () => {
 
   test('a database that applied 00002 before 00003 existed ends up able to switch too', async () => {
     const url = await fresh()
-    await applyMigrations({
-      databaseUrl: url,
-      log: () => {},
-      dir: folderWith({}, migrations.slice(0, 2)),
-    })
-    const [{ version } = { version: 0 }] = await query<{ version: number }>(
-      url,
-      "select current_setting('server_version_num')::int as version",
-    )
-    if (version >= 160000) {
-      // Postgres 16's rule: the creator got ADMIN but not SET, and 00002 did not notice.
-      await expect(switchToAppRole(url)).rejects.toMatchObject({ code: '42501' })
+    const role = newRoleName()
+    try {
+      await applyMigrations({ databaseUrl: url, log: () => {}, dir: migrationsWithRole(role, 2) })
+      // 00002 made the role and granted the owner nothing; on Postgres 16+ the owner holds it
+      // WITH ADMIN but without SET, which passed the old 00002's membership check.
+      await expect(switchToAppRole(url, role)).rejects.toMatchObject({ code: '42501' })
+      await applyMigrations({ databaseUrl: url, log: () => {}, dir: migrationsWithRole(role) })
+      await expect(switchToAppRole(url, role)).resolves.toBeDefined()
+    } finally {
+      await database?.drop()
+      database = undefined
+      await dropRole(role)
     }
-    await applyMigrations({ databaseUrl: url, log: () => {} })
-    await expect(switchToAppRole(url)).resolves.toBeDefined()
   })
 
   test.skipIf(target === 'Postgres server')(
@@ -195,7 +215,7 @@ describe(`migrations as a Neon-shaped owner (${target})`, () => {
       await query(url, 'alter role quotebook_app bypassrls')
       try {
         await expect(applyMigrations({ databaseUrl: url, log: () => {} })).rejects.toThrow(
-          /quotebook_app exists but bypasses row-level security/,
+          /quotebook_app exists but bypasses row-level security\..*Drop or rename it/,
         )
       } finally {
         await query(url, 'alter role quotebook_app nobypassrls')
@@ -204,18 +224,21 @@ describe(`migrations as a Neon-shaped owner (${target})`, () => {
   )
 
   test.skipIf(target !== 'Postgres server')(
-    'two databases of one server migrating at once both succeed (Postgres server only: each PGlite is a server of its own)',
+    'two databases of one server migrating at once both make, grant and use one new role (Postgres server only: each PGlite is a server of its own)',
     async () => {
+      const role = newRoleName()
+      const dir = migrationsWithRole(role)
       const [one, two] = await Promise.all([freshDatabase(), freshDatabase()])
       try {
         await Promise.all([
-          applyMigrations({ databaseUrl: one.url, log: () => {} }),
-          applyMigrations({ databaseUrl: two.url, log: () => {} }),
+          applyMigrations({ databaseUrl: one.url, log: () => {}, dir }),
+          applyMigrations({ databaseUrl: two.url, log: () => {}, dir }),
         ])
-        await expect(switchToAppRole(one.url)).resolves.toBeDefined()
-        await expect(switchToAppRole(two.url)).resolves.toBeDefined()
+        await expect(switchToAppRole(one.url, role)).resolves.toBeDefined()
+        await expect(switchToAppRole(two.url, role)).resolves.toBeDefined()
       } finally {
         await Promise.all([one.drop(), two.drop()])
+        await dropRole(role)
       }
     },
   )

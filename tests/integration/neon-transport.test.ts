@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { neon, NeonDbError } from '@neondatabase/serverless'
 import { describe, expect, test } from 'vitest'
 import { sql } from '../../app/db/client.server'
+import { embeddedDatabase, IN_MEMORY } from '../../app/db/embedded.server'
+import { localTransport } from '../../app/db/local-transport.server'
 
 // Through the app's own neon() client: the embedded PGlite by default, the Postgres server when
 // DATABASE_URL names one. CI runs this file against both.
@@ -231,5 +233,56 @@ describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
       })
       .catch((caught: unknown) => caught)
     expect(error).toMatchObject({ message: 'invalid isolation level', code: '' })
+  })
+})
+
+describe(`Neon’s limits and error body, from the local transport itself (${target})`, () => {
+  const ask = async (body: unknown) => {
+    const url = process.env.DATABASE_URL ?? (await embeddedDatabase(IN_MEMORY)).url
+    const response = await localTransport('https://local.invalid/sql', {
+      method: 'POST',
+      headers: { 'Neon-Connection-String': url },
+      body: JSON.stringify(body),
+    })
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+  }
+
+  test('an error is 400 with Neon’s 17 keys, in Neon’s order', async () => {
+    const { status, body } = await ask({ query: 'selec 1', params: [] })
+    expect(status).toBe(400)
+    expect(Object.keys(body)).toEqual([
+      'message',
+      'code',
+      'detail',
+      'hint',
+      'position',
+      'internalPosition',
+      'internalQuery',
+      'severity',
+      'where',
+      'table',
+      'column',
+      'schema',
+      'dataType',
+      'constraint',
+      'file',
+      'line',
+      'routine',
+    ])
+    expect(body).toMatchObject({ code: '42601', position: '1', detail: null, severity: 'ERROR' })
+  })
+
+  test('a request over 10 MiB is 413, a response over 10 MiB is 507', async () => {
+    const big = 'x'.repeat(10 * 1024 * 1024 + 1)
+    expect(await ask({ query: 'select $1::text', params: [big] })).toMatchObject({
+      status: 413,
+      body: { message: 'request is too large (max is 10485760 bytes)', code: '' },
+    })
+    expect(
+      await ask({ query: "select repeat('x', 11 * 1024 * 1024) as big", params: [] }),
+    ).toMatchObject({
+      status: 507,
+      body: { message: 'response is too large (max is 10485760 bytes)', code: '' },
+    })
   })
 })

@@ -218,9 +218,15 @@ describe('every response carries the app’s headers and a request id', () => {
     expectAppHeaders(answer.headers)
   })
 
-  test('a malformed address (GET /%): 400', async () => {
-    const answer = await send(server, 'GET', '/%', asProxy)
-    expect(answer.status).toBe(400)
+  test.each([
+    ['a malformed address (GET /%)', '/%', {}, 400],
+    ['Expect other than 100-continue', '/healthz', { Expect: 'teapot' }, 417],
+    ['React Router’s page', '/sign-in', {}, 200],
+    ['React Router’s redirect to sign in', '/', {}, 302],
+    ['React Router’s 404', '/no/such/page', {}, 404],
+  ])('%s: %i with the app’s headers', async (_, path, headers, status) => {
+    const answer = await send(server, 'GET', path, { ...asProxy, ...headers })
+    expect(answer.status).toBe(status)
     expectAppHeaders(answer.headers)
   })
 
@@ -247,22 +253,6 @@ describe('every response carries the app’s headers and a request id', () => {
       Origin: 'http://qb.example.test',
     })
     expect(answer.status).toBe(403)
-  })
-
-  test.each([
-    ['/sign-in', 200],
-    ['/', 302],
-    ['/no/such/page', 404],
-  ])('React Router’s answer to GET %s (%i)', async (path, status) => {
-    const answer = await send(server, 'GET', path, asProxy)
-    expect(answer.status).toBe(status)
-    expectAppHeaders(answer.headers)
-  })
-
-  test('Expect other than 100-continue: 417 with the app’s headers', async () => {
-    const answer = await send(server, 'GET', '/healthz', { ...asProxy, Expect: 'teapot' })
-    expect(answer.status).toBe(417)
-    expectAppHeaders(answer.headers)
   })
 
   test('CONNECT: 405 with the app’s headers', async () => {
@@ -409,6 +399,15 @@ describe('the log', () => {
 })
 
 describe('start-up in production checks the database the way a page uses it', () => {
+  afterAll(async () => {
+    const admin = postgres(database.url, { max: 1, onnotice: () => {} })
+    try {
+      await admin.unsafe('drop role if exists quotebook_stranger')
+    } finally {
+      await admin.end()
+    }
+  })
+
   const asUser = (name: string) => {
     const url = new URL(database.url)
     url.username = name
@@ -431,8 +430,24 @@ describe('start-up in production checks the database the way a page uses it', ()
     })
     await expect(start).rejects.toThrow(/exit 1/)
     await expect(start).rejects.toThrow(
-      /cannot switch to the role quotebook_app.*GRANT quotebook_app TO quotebook_stranger WITH SET TRUE/,
+      /switch to the role quotebook_app.*GRANT quotebook_app TO quotebook_stranger WITH SET TRUE/,
     )
+  })
+
+  test('a database that was never migrated is refused, saying to migrate', async () => {
+    const unmigrated = await freshDatabase()
+    try {
+      const start = startProductionServer({
+        NODE_ENV: 'production',
+        AUTH_MODE: 'local',
+        APP_URL: PUBLIC,
+        DATABASE_URL: unmigrated.url,
+      })
+      await expect(start).rejects.toThrow(/exit 1/)
+      await expect(start).rejects.toThrow(/has not been migrated: run npm run db:migrate/)
+    } finally {
+      await unmigrated.drop()
+    }
   })
 
   test('/healthz answers 503 when the role switch fails, though the database answers', async () => {
