@@ -12,6 +12,11 @@ import { closeLocalTransport, isLocalDatabaseUrl, localTransport } from './local
  *   SQL-over-HTTP protocol to that server through postgres.js.
  * - DATABASE_URL unset (development and tests): the embedded database, through the same transport.
  */
+// Settles once the embedded database has started (at once for any other database). A query's
+// deadline starts after it: the embedded start-up (seconds, on a busy machine) is not the query's.
+// A failed start is not thrown here; the query then fails as a database that cannot be reached.
+let started: Promise<unknown> = Promise.resolve()
+
 function connectionString(): string | (() => Promise<string>) {
   // The embedded database's port is known only once it listens; neon() resolves it per query.
   if (env.DATABASE_URL === undefined) {
@@ -23,6 +28,7 @@ function connectionString(): string | (() => Promise<string>) {
       console.error(error instanceof Error ? error.message : error)
       process.exitCode = 1
     })
+    started = database.catch(() => {})
     return async () => (await database).url
   }
   if (isLocalDatabaseUrl(env.DATABASE_URL)) neonConfig.fetchFunction = localTransport
@@ -32,7 +38,10 @@ function connectionString(): string | (() => Promise<string>) {
 export const sql = neon({ connectionString: connectionString() })
 
 /** Options that give one request to the database a deadline (QUERY_TIMEOUT_MS). */
-const deadline = () => ({ fetchOptions: { signal: AbortSignal.timeout(env.QUERY_TIMEOUT_MS) } })
+async function deadline() {
+  await started
+  return { fetchOptions: { signal: AbortSignal.timeout(env.QUERY_TIMEOUT_MS) } }
+}
 
 // Postgres gives up on a statement before the client does, so a save that takes too long is
 // rolled back rather than left to commit after the user was told it failed.
@@ -54,7 +63,7 @@ export async function asUser<Row>(
                  set_config('statement_timeout', ${statementTimeout}, true)`,
       statement,
     ],
-    deadline(),
+    await deadline(),
   )
   return rows as Row[]
 }
@@ -73,7 +82,7 @@ export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
       sql`select set_config('role', 'quotebook_app', true)`,
       sql`select 1 from user_messages limit 0`,
     ],
-    deadline(),
+    await deadline(),
   )
   return sessionRow.parse(rows?.[0])
 }
