@@ -70,35 +70,46 @@ const clerkVerifySession: MiddlewareFunction<Response> = (args, next) =>
 
 const handshakeMark = '__clerk_handshake'
 const handshakeCookie = /^\s*__clerk_handshake(?:_nonce)?=/
+// A session token is a JWT, whose encoded header always starts with `eyJ` (`{"`).
+const sessionBearer = /^Bearer eyJ[\w-]*\.[\w-]+\.[\w-]*$/
 
 /**
- * Local mode has no Frontend API, so no Clerk handshake is ever genuine there. Clerk's middleware
- * would try to resolve one from `__clerk_handshake(_nonce)` in the query or a cookie: a garbled
- * token makes it log a stack trace, and a nonce makes it ask Clerk's API. It sees the request
- * without them.
+ * What Clerk's middleware may see of a request, so that no request can make the server call
+ * Clerk's API:
+ * - an `Authorization` header only when it carries a session token. @clerk/react-router accepts
+ *   any token type, and verifies an API key (`ak_…`), machine token (`mt_…`) or OAuth token
+ *   (`oat_…`) by calling Clerk's Backend API with the secret key; Quotebook signs in with
+ *   session cookies only.
+ * - in local mode, no Clerk handshake (`__clerk_handshake(_nonce)` in the query or a cookie):
+ *   there is no Frontend API, so none is genuine. A garbled token made Clerk log a stack trace,
+ *   and a nonce makes it ask Clerk's API for the handshake's payload.
+ * Null when the request needs no change, the common case.
  */
-function withoutHandshake(request: Request): Request {
+export function requestForClerk(request: Request, mode: AuthMode): Request | null {
+  const authorization = request.headers.get('Authorization')
+  const foreignAuthorization = authorization !== null && !sessionBearer.test(authorization)
+  const handshake =
+    mode === 'local' &&
+    (request.url.includes(handshakeMark) ||
+      (request.headers.get('Cookie') ?? '').includes(handshakeMark))
+  if (!foreignAuthorization && !handshake) return null
   const url = new URL(request.url)
-  url.searchParams.delete('__clerk_handshake')
-  url.searchParams.delete('__clerk_handshake_nonce')
   const headers = new Headers(request.headers)
-  const cookies = (headers.get('Cookie') ?? '').split(';').filter((c) => !handshakeCookie.test(c))
-  headers.set('Cookie', cookies.join(';'))
+  if (foreignAuthorization) headers.delete('Authorization')
+  if (handshake) {
+    url.searchParams.delete('__clerk_handshake')
+    url.searchParams.delete('__clerk_handshake_nonce')
+    const cookies = (headers.get('Cookie') ?? '').split(';').filter((c) => !handshakeCookie.test(c))
+    headers.set('Cookie', cookies.join(';'))
+  }
   // Clerk reads only the URL and headers; the body stays with the original request.
   return new Request(url, { method: request.method, headers, signal: request.signal })
 }
 
-const verifySession: MiddlewareFunction<Response> =
-  authMode === 'clerk'
-    ? clerkVerifySession
-    : (args, next) => {
-        const { request } = args
-        const carriesHandshake =
-          request.url.includes(handshakeMark) ||
-          (request.headers.get('Cookie') ?? '').includes(handshakeMark)
-        if (!carriesHandshake) return clerkVerifySession(args, next)
-        return clerkVerifySession({ ...args, request: withoutHandshake(request) }, next)
-      }
+const verifySession: MiddlewareFunction<Response> = (args, next) => {
+  const request = requestForClerk(args.request, authMode)
+  return clerkVerifySession(request ? { ...args, request } : args, next)
+}
 
 /** The origin the app is served at, for the `azp` of locally minted tokens. */
 export const appOrigin = (request: Request) => env.APP_URL ?? new URL(request.url).origin

@@ -30,6 +30,7 @@ export interface RunningServer {
  */
 export async function startProductionServer(
   env: Record<string, string | undefined> = {},
+  { nodeArgs = [] }: { nodeArgs?: string[] } = {},
 ): Promise<RunningServer> {
   const port = await freePort()
   const dataDir = env.QUOTEBOOK_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'quotebook-server-'))
@@ -42,7 +43,7 @@ export async function startProductionServer(
     ...env,
     QUOTEBOOK_DATA_DIR: dataDir,
   }
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
     // A variable given as undefined is left out (APP_URL: undefined runs without one).
     env: Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],

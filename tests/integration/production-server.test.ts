@@ -398,6 +398,40 @@ describe('the log', () => {
   })
 })
 
+describe('no request makes the server call another host', () => {
+  test('hostile tokens and Clerk handshake parameters: signed out, and no outbound request', async () => {
+    const own = await startProductionServer(
+      { NODE_ENV: 'production', AUTH_MODE: 'local', APP_URL: PUBLIC, DATABASE_URL: database.url },
+      { nodeArgs: ['--import', './tests/helpers/no-outbound.mjs'] },
+    )
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+    const forgedJwt = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub: 'user_x' })}.c2ln`
+    const hostile: [string, Record<string, string>][] = [
+      ['/', { Authorization: 'Bearer ak_0123456789abcdef' }],
+      ['/', { Authorization: 'Bearer mt_0123456789abcdef' }],
+      ['/', { Authorization: 'Bearer oat_0123456789abcdef' }],
+      ['/', { Authorization: 'Bearer not-a-token' }],
+      ['/', { Authorization: 'Basic YWRhOnNlY3JldA==' }],
+      ['/', { Authorization: `Bearer ${forgedJwt}` }],
+      ['/?__clerk_handshake_nonce=0123456789', {}],
+      ['/?__clerk_handshake=garbage', {}],
+      ['/', { Cookie: '__clerk_handshake_nonce=0123456789; __client_uat=1' }],
+      ['/', { Cookie: '__clerk_handshake=garbage' }],
+    ]
+    try {
+      for (const [path, headers] of hostile) {
+        const answer = await send(own, 'GET', path, { ...asProxy, ...headers })
+        expect(answer.status, `${path} ${JSON.stringify(headers)}`).toBe(302)
+        expect(answer.headers.location).toMatch(/^\/sign-in/)
+      }
+      expect(own.output()).not.toContain('"outbound"')
+      expect(own.output()).not.toMatch(/\n\s+at \S/)
+    } finally {
+      await own.stop()
+    }
+  })
+})
+
 describe('start-up in production checks the database the way a page uses it', () => {
   afterAll(async () => {
     const admin = postgres(database.url, { max: 1, onnotice: () => {} })
