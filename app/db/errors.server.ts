@@ -58,14 +58,30 @@ export function expectedDatabaseFailure(
 ): DatabaseFailure {
   const failure = databaseFailure(error)
   if (failure === null || !statuses.includes(failure.status)) throw error
-  // An expected failure, not a defect: one `warn` line with the driver's message and code, and
-  // no stack, which would say only where the driver threw.
-  logLine('warn', {
+  logDatabaseFailure(
+    'warn',
+    { context, request },
+    failure.status === 503 ? 'database unavailable' : 'database refused the input',
+    error,
+  )
+  return failure
+}
+
+/**
+ * One log line about a database failure, under the request's id: the driver's message and code,
+ * and no stack, which would say only where the driver threw.
+ */
+export function logDatabaseFailure(
+  level: 'warn' | 'error',
+  { context, request }: { context: Readonly<RouterContextProvider>; request: Request },
+  message: string,
+  error: unknown,
+) {
+  logLine(level, {
     requestId: requestIdOf(context),
     method: request.method,
     path: new URL(request.url).pathname,
-    message: failure.status === 503 ? 'database unavailable' : 'database refused the input',
+    message,
     error: describeError(error, false),
   })
-  return failure
 }

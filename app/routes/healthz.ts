@@ -1,7 +1,5 @@
 import { checkDatabase } from '../db/client.server'
-import { databaseFailure } from '../db/errors.server'
-import { describeError, logLine } from '../http/log.server'
-import { requestIdOf } from '../http/request-id.server'
+import { databaseFailure, logDatabaseFailure } from '../db/errors.server'
 import type { Route } from './+types/healthz'
 
 // For load balancers and uptime checks: public, one round trip, and nothing about the setup. It
@@ -15,12 +13,12 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   } catch (error) {
     // Unreachable is an outage (warn); anything else, such as a missing grant, is a setup error.
     const outage = databaseFailure(error)?.status === 503
-    logLine(outage ? 'warn' : 'error', {
-      requestId: requestIdOf(context),
-      path: new URL(request.url).pathname,
-      message: outage ? 'database unavailable' : 'database not ready for the app',
-      error: describeError(error, false),
-    })
+    logDatabaseFailure(
+      outage ? 'warn' : 'error',
+      { context, request },
+      outage ? 'database unavailable' : 'database not ready for the app',
+      error,
+    )
     return Response.json({ status: 'unavailable' }, { status: 503, headers })
   }
 }
