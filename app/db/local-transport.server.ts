@@ -426,8 +426,9 @@ function sendCancelRequest(
     const request = Buffer.alloc(16)
     request.writeInt32BE(16, 0)
     request.writeInt32BE(80877102, 4)
-    request.writeInt32BE(pid, 8)
-    request.writeInt32BE(secret, 12)
+    // The key is two 32-bit words; postgres.js may read the secret as unsigned (above 2^31).
+    request.writeUInt32BE(pid >>> 0, 8)
+    request.writeUInt32BE(secret >>> 0, 12)
     socket.end(request)
   })
 }
