@@ -1,5 +1,6 @@
 import { neon, neonConfig, type NeonQueryPromise } from '@neondatabase/serverless'
 import { env } from '../env.server'
+import type { RouterContextProvider } from 'react-router'
 import { z } from 'zod'
 import { closeEmbeddedDatabases, EMBEDDED_OWNER, embeddedDatabase } from './embedded.server'
 import { closeLocalTransport, isLocalDatabaseUrl, localTransport } from './local-transport.server'
@@ -37,25 +38,46 @@ function connectionString(): string | (() => Promise<string>) {
 
 export const sql = neon({ connectionString: connectionString() })
 
-/** Options that give one request to the database a deadline (QUERY_TIMEOUT_MS). */
-async function deadline() {
-  await started
-  return { fetchOptions: { signal: AbortSignal.timeout(env.QUERY_TIMEOUT_MS) } }
-}
+/**
+ * How long a request may wait on the database: QUERY_TIMEOUT_MS, counted from its first query
+ * and shared by every query after it, so an action and the page rendered after it wait at most
+ * that long together. It starts once the embedded database has started.
+ */
+export type Deadline = Promise<{ signal: AbortSignal; endsAt: number }>
 
-// Postgres gives up on a statement before the client does, so a save that takes too long is
-// rolled back rather than left to commit after the user was told it failed.
-const statementTimeout = `${Math.max(50, Math.floor(env.QUERY_TIMEOUT_MS * 0.8))}ms`
+/** A deadline of its own, for work outside a request's (start-up, /healthz, tests). */
+export const newDeadline = (): Deadline =>
+  started.then(() => ({
+    signal: AbortSignal.timeout(env.QUERY_TIMEOUT_MS),
+    endsAt: Date.now() + env.QUERY_TIMEOUT_MS,
+  }))
+
+// One per request: the request's context is made for it alone, and is let go with it.
+const deadlines = new WeakMap<object, Deadline>()
+
+/** The deadline of the request `context` belongs to, started by its first query. */
+export function requestDeadline({ context }: { context: Readonly<RouterContextProvider> }) {
+  let deadline = deadlines.get(context)
+  if (deadline === undefined) deadlines.set(context, (deadline = newDeadline()))
+  return deadline
+}
 
 /**
  * Runs one statement as `userId`: in one transaction (one HTTP round trip on Neon) that first
  * switches to the quotebook_app role and sets app.user_id, so row-level security admits only
  * that user's rows whatever the statement says. Every per-user query goes through here.
+ *
+ * Past the deadline the request to the database is aborted. Postgres gives up on the statement
+ * a little before that (statement_timeout, from the time left), so a slow statement is rolled
+ * back on the server too; the local transport also cancels it and cuts the connection.
  */
 export async function asUser<Row>(
   userId: string,
+  deadline: Deadline,
   statement: NeonQueryPromise<false, false, Row[]>,
 ): Promise<Row[]> {
+  const { signal, endsAt } = await deadline
+  const statementTimeout = `${Math.max(50, Math.floor((endsAt - Date.now()) * 0.8))}ms`
   const [, rows] = await sql.transaction(
     [
       sql`select set_config('role', 'quotebook_app', true),
@@ -63,7 +85,7 @@ export async function asUser<Row>(
                  set_config('statement_timeout', ${statementTimeout}, true)`,
       statement,
     ],
-    await deadline(),
+    { fetchOptions: { signal } },
   )
   return rows as Row[]
 }
@@ -82,7 +104,7 @@ export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
       sql`select set_config('role', 'quotebook_app', true)`,
       sql`select 1 from user_messages limit 0`,
     ],
-    await deadline(),
+    { fetchOptions: { signal: (await newDeadline()).signal } },
   )
   return sessionRow.parse(rows?.[0])
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { asUser, sql } from './client.server'
+import { asUser, type Deadline, sql } from './client.server'
 
 /**
  * Queries on `user_messages`: one quote per user. Each runs as its user under row-level security
- * (`asUser`), and every row is checked against its schema.
+ * (`asUser`) within the request's deadline, and every row is checked against its schema.
  */
 
 const quoteRow = z.object({
@@ -19,9 +19,10 @@ export interface Quote {
 }
 
 /** The user's quote, or null. One round trip. */
-export async function getQuoteForUser(userId: string): Promise<Quote | null> {
+export async function getQuoteForUser(userId: string, deadline: Deadline): Promise<Quote | null> {
   const rows = await asUser(
     userId,
+    deadline,
     sql`select message, create_ts, update_ts from user_messages where user_id = ${userId}`,
   )
   if (rows.length === 0) return null
@@ -33,9 +34,10 @@ export async function getQuoteForUser(userId: string): Promise<Quote | null> {
  * Saves the user's quote, replacing any earlier one. An upsert, so a double submit or two tabs
  * saving at once can never collide on the primary key. One round trip.
  */
-export async function saveQuote(userId: string, text: string): Promise<void> {
+export async function saveQuote(userId: string, text: string, deadline: Deadline): Promise<void> {
   await asUser(
     userId,
+    deadline,
     sql`
       insert into user_messages (user_id, message) values (${userId}, ${text})
       on conflict (user_id) do update set message = excluded.message, update_ts = now()`,
@@ -43,6 +45,6 @@ export async function saveQuote(userId: string, text: string): Promise<void> {
 }
 
 /** Deletes the user's quote; deleting one that does not exist is no error. One round trip. */
-export async function deleteQuote(userId: string): Promise<void> {
-  await asUser(userId, sql`delete from user_messages where user_id = ${userId}`)
+export async function deleteQuote(userId: string, deadline: Deadline): Promise<void> {
+  await asUser(userId, deadline, sql`delete from user_messages where user_id = ${userId}`)
 }

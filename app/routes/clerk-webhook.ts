@@ -1,6 +1,7 @@
 import { verifyWebhook } from '@clerk/react-router/webhooks'
 import { data } from 'react-router'
 import { expectedDatabaseFailure } from '../db/errors.server'
+import { requestDeadline } from '../db/client.server'
 import { deleteQuote } from '../db/user-messages.server'
 import { env } from '../env.server'
 import { readBody } from '../http/form.server'
@@ -31,7 +32,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
   if (event.type === 'user.deleted' && typeof event.data.id === 'string') {
     try {
-      await deleteQuote(event.data.id)
+      await deleteQuote(event.data.id, requestDeadline({ context }))
     } catch (error) {
       expectedDatabaseFailure(error, { context, request }, [503])
       // Svix retries a delivery that fails, so the deletion happens once the database is back.

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { importSPKI, jwtVerify } from 'jose'
 import { localIdentity } from '../../app/auth/local-identity.server'
-import { checkDatabase } from '../../app/db/client.server'
+import { checkDatabase, newDeadline } from '../../app/db/client.server'
 import { getQuoteForUser, saveQuote } from '../../app/db/user-messages.server'
 import { checkQuote } from '../../app/quotes/quote-form'
 
@@ -50,11 +50,11 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
       response.writeHead(400).end(checked.error)
       return
     }
-    await saveQuote(user, checked.quote)
+    await saveQuote(user, checked.quote, newDeadline())
     response.writeHead(303, { Location: '/' }).end()
     return
   }
-  const quote = await getQuoteForUser(user)
+  const quote = await getQuoteForUser(user, newDeadline())
   if (url.pathname === '/_.data') {
     response
       .writeHead(200, { 'Content-Type': 'application/json' })

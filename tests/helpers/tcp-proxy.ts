@@ -1,27 +1,63 @@
 import { createServer, type Server, type Socket, connect } from 'node:net'
 
-export type ProxyMode = 'forward' | 'blackhole'
-
 /**
- * A TCP proxy on a loopback port in front of a database, for fault tests. In `blackhole` mode it
- * keeps every connection open and forwards nothing, as a database that stopped answering does.
+ * - `forward`: bytes pass both ways.
+ * - `blackhole`: every connection stays open and nothing is forwarded, as a database that stopped
+ *   answering; going back to `forward` drops those connections.
+ * - `hold`: a frozen network. Bytes are kept, in order, in both directions; going back to
+ *   `forward` delivers them. A side that closed meanwhile is closed on the other only once its
+ *   bytes are through, as a TCP close travels behind the data sent before it.
  */
+export type ProxyMode = 'forward' | 'blackhole' | 'hold'
+
+interface Pair {
+  client: Socket
+  upstream: Socket
+  toUpstream: Buffer[]
+  toClient: Buffer[]
+  clientGone: boolean
+}
+
+/** A TCP proxy on a loopback port in front of a database, for fault tests. */
 export async function tcpProxy(targetPort: number) {
   let mode: ProxyMode = 'forward'
-  const pairs = new Set<{ client: Socket; upstream: Socket }>()
+  // Freeze the network once a client has sent these bytes and `then` more chunks (holdAfter).
+  let trigger: string | undefined
+  let then = 0
+  let seen = false
+  const pairs = new Set<Pair>()
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1')
-    const pair = { client, upstream }
+    const pair: Pair = { client, upstream, toUpstream: [], toClient: [], clientGone: false }
     pairs.add(pair)
     const close = () => {
       client.destroy()
       upstream.destroy()
       pairs.delete(pair)
     }
-    client.on('error', close).on('close', close)
+    const clientClosed = () => {
+      // What the client sent before closing still reaches the database once the network thaws.
+      if (mode === 'hold' && pair.toUpstream.length > 0) pair.clientGone = true
+      else close()
+    }
+    client.on('error', clientClosed).on('close', clientClosed)
     upstream.on('error', close).on('close', close)
-    client.on('data', (chunk) => (mode === 'forward' ? upstream.write(chunk) : undefined))
-    upstream.on('data', (chunk) => (mode === 'forward' ? client.write(chunk) : undefined))
+    client.on('data', (chunk: Buffer) => {
+      if (mode === 'forward' && trigger !== undefined && (seen || chunk.includes(trigger))) {
+        upstream.write(chunk)
+        if (seen) then -= 1
+        seen = true
+        if (then === 0) {
+          mode = 'hold'
+          trigger = undefined
+        }
+      } else if (mode === 'forward') upstream.write(chunk)
+      else if (mode === 'hold') pair.toUpstream.push(chunk)
+    })
+    upstream.on('data', (chunk: Buffer) => {
+      if (mode === 'forward') client.write(chunk)
+      else if (mode === 'hold') pair.toClient.push(chunk)
+    })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
@@ -29,9 +65,35 @@ export async function tcpProxy(targetPort: number) {
   return {
     port: address.port,
     setMode(next: ProxyMode) {
+      const previous = mode
       mode = next
+      trigger = undefined
+      if (next !== 'forward') return
       // A request swallowed by the black hole stays unanswered: drop those connections.
-      if (next === 'forward') for (const pair of [...pairs]) pair.client.destroy()
+      if (previous === 'blackhole') for (const pair of [...pairs]) pair.client.destroy()
+      if (previous === 'hold') {
+        for (const pair of [...pairs]) {
+          for (const chunk of pair.toUpstream.splice(0)) pair.upstream.write(chunk)
+          if (pair.clientGone) {
+            pair.upstream.end()
+            pairs.delete(pair)
+            continue
+          }
+          for (const chunk of pair.toClient.splice(0)) pair.client.write(chunk)
+        }
+      }
+    },
+    /**
+     * Stays in `forward` until a client sends `text`, passes that chunk and the next `more` on,
+     * then holds.
+     */
+    holdAfter(text: string, more = 0) {
+      trigger = text
+      then = more
+      seen = false
+    },
+    get mode() {
+      return mode
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,8 +1,10 @@
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { applyMigrations } from '../../app/db/migrate'
 import { setCookies } from '../helpers/app'
+import { type FreshDatabase, freshDatabase } from '../helpers/database'
 import { type RunningServer, startProductionServer } from '../helpers/production-server'
 import { freePort, tcpProxy } from '../helpers/tcp-proxy'
 
@@ -135,7 +137,9 @@ describe('the production server when the database fails', () => {
       expect(save.status).toBe(503)
       const html = await save.text()
       expect(html).toMatch(/<textarea[^>]*>Worth keeping through an outage<\/textarea>/)
-      expect(html).toContain('Quotebook is temporarily unavailable. Try again in a moment.')
+      expect(html).toContain(
+        'Quotebook is temporarily unavailable, so your quote may not have been saved.',
+      )
       expect(html).toContain('Save Quote')
       expectNothingLeaked(html)
     } finally {
@@ -143,5 +147,113 @@ describe('the production server when the database fails', () => {
     }
     await expect.poll(async () => (await page()).status, { timeout: 10_000 }).toBe(200)
     expect((await fetch(`${origin}/healthz`)).status).toBe(200)
+  })
+})
+
+// A network that freezes with a save on it: the database (the Postgres server when DATABASE_URL is
+// set, else PGlite) sits behind a proxy that holds every byte, both ways, until it thaws. The
+// deadline is long enough that a request running two of them (an action, then the page's loader)
+// is told apart from one that runs one.
+describe('a save on a network that freezes', () => {
+  const FROZEN_DEADLINE_MS = 1_500
+  let database: FreshDatabase
+  let frozen: Awaited<ReturnType<typeof tcpProxy>>
+  let own: RunningServer
+  let owner: postgres.Sql
+
+  beforeAll(async () => {
+    database = await freshDatabase()
+    await applyMigrations({ databaseUrl: database.url, log: () => {} })
+    owner = postgres(database.url, { max: 1, onnotice: () => {} })
+    frozen = await tcpProxy(Number(new URL(database.url).port))
+    const proxied = new URL(database.url)
+    proxied.port = String(frozen.port)
+    own = await startProductionServer({
+      NODE_ENV: 'production',
+      AUTH_MODE: 'local',
+      DATABASE_URL: proxied.toString(),
+      QUERY_TIMEOUT_MS: String(FROZEN_DEADLINE_MS),
+    })
+  })
+
+  afterAll(async () => {
+    await own?.stop()
+    await frozen?.close()
+    await owner?.end()
+    await database?.drop()
+  })
+
+  async function signedIn(email: string) {
+    const answer = await fetch(`${own.url}/sign-in`, {
+      method: 'POST',
+      body: new URLSearchParams({ email, name: 'Frozen Out' }),
+      redirect: 'manual',
+    })
+    expect(answer.status).toBe(303)
+    const cookie = [...setCookies(answer)].map(([name, { value }]) => `${name}=${value}`).join('; ')
+    // A page first, so the save finds a connection already open, as on a running server.
+    expect((await fetch(`${own.url}/`, { headers: { Cookie: cookie } })).status).toBe(200)
+    return cookie
+  }
+
+  const save = (cookie: string, quote: string) =>
+    fetch(`${own.url}/?index`, {
+      method: 'POST',
+      headers: { Cookie: cookie },
+      body: new URLSearchParams({ intent: 'save', quote }),
+      redirect: 'manual',
+    })
+
+  const rowsWith = async (quote: string) =>
+    (await owner`select count(*)::int as n from user_messages where message = ${quote}`)[0]!.n
+
+  /** The answer to a save made while frozen, and the row after the network thaws. */
+  async function frozenSave(email: string, quote: string, freeze: () => void) {
+    const cookie = await signedIn(email)
+    freeze()
+    try {
+      const { result: response, ms } = await timed(save(cookie, quote))
+      const html = await response.text()
+      expect(frozen.mode).toBe('hold') // the save did reach the frozen network
+      return { response, ms, html, cookie }
+    } finally {
+      frozen.setMode('forward')
+      // Long past the deadline: whatever the database was sent has arrived and run by now.
+      await new Promise((resolve) => setTimeout(resolve, 2 * FROZEN_DEADLINE_MS))
+    }
+  }
+
+  test('frozen before the save leaves: 503 within one deadline, the text kept, no row', async () => {
+    const quote = 'Held at the border'
+    const { response, ms, html, cookie } = await frozenSave('held@example.com', quote, () =>
+      frozen.setMode('hold'),
+    )
+    expect(response.status).toBe(503)
+    // One deadline for the request: the action's query and the page's after it share it.
+    expect(ms).toBeLessThan(FROZEN_DEADLINE_MS + 1_000)
+    expect(html).toMatch(new RegExp(`<textarea[^>]*>${quote}</textarea>`))
+    expect(html).toContain('your quote may not have been saved. Check it and save it again')
+    expectNothingLeaked(html)
+    expect(await rowsWith(quote)).toBe(0)
+    const page = await fetch(`${own.url}/`, { headers: { Cookie: cookie } })
+    expect(page.status).toBe(200)
+    expect(await page.text()).not.toContain(quote)
+  })
+
+  test('frozen after the insert ran, before COMMIT: 503, and the row is never written', async () => {
+    const quote = 'Inserted but never committed'
+    // The insert reaches the database and runs inside the transaction (postgres.js sends its
+    // Parse, then its Bind/Execute/Sync); its answer, and so the COMMIT after it, are held.
+    const { response, ms, html } = await frozenSave('midway@example.com', quote, () =>
+      frozen.holdAfter('insert into user_messages', 1),
+    )
+    expect(response.status).toBe(503)
+    expect(ms).toBeLessThan(FROZEN_DEADLINE_MS + 1_000)
+    expect(html).toMatch(new RegExp(`<textarea[^>]*>${quote}</textarea>`))
+    expect(await rowsWith(quote)).toBe(0)
+    // The server recovers: a save after the thaw commits.
+    const cookie = await signedIn('midway@example.com')
+    expect((await save(cookie, quote)).status).toBe(303)
+    expect(await rowsWith(quote)).toBe(1)
   })
 })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { asUser, sql } from '../../app/db/client.server'
+import { asUser, newDeadline, sql } from '../../app/db/client.server'
 
 // The test connects as a superuser (PGlite's only user; `postgres` on our server), which bypasses
 // row-level security whatever FORCE says. Each check therefore assumes quotebook_app first, as
@@ -35,17 +35,26 @@ describe('row-level security on user_messages', () => {
   })
 
   test('as A, hand-written statements about B touch nothing', async () => {
-    expect(await asUser(a, sql`select user_id from user_messages where user_id = ${b}`)).toEqual([])
+    expect(
+      await asUser(a, newDeadline(), sql`select user_id from user_messages where user_id = ${b}`),
+    ).toEqual([])
     expect(
       await asUser(
         a,
+        newDeadline(),
         sql`update user_messages set message = 'hacked' where user_id = ${b} returning user_id`,
       ),
     ).toEqual([])
     expect(
-      await asUser(a, sql`delete from user_messages where user_id = ${b} returning user_id`),
+      await asUser(
+        a,
+        newDeadline(),
+        sql`delete from user_messages where user_id = ${b} returning user_id`,
+      ),
     ).toEqual([])
-    expect(await asUser(a, sql`select user_id from user_messages`)).toEqual([{ user_id: a }])
+    expect(await asUser(a, newDeadline(), sql`select user_id from user_messages`)).toEqual([
+      { user_id: a },
+    ])
     expect(await stored(b)).toBe('B’s quote')
   })
 
@@ -53,6 +62,7 @@ describe('row-level security on user_messages', () => {
     await sql`delete from user_messages where user_id = ${b}`
     const error = await asUser(
       a,
+      newDeadline(),
       sql`insert into user_messages (user_id, message) values (${b}, 'forged')`,
     ).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: '42501' })
@@ -65,6 +75,7 @@ describe('row-level security on user_messages', () => {
     await sql`delete from user_messages where user_id = ${b}`
     const error = await asUser(
       a,
+      newDeadline(),
       sql`update user_messages set user_id = ${b} where user_id = ${a}`,
     ).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: '42501' })
