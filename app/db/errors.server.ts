@@ -1,6 +1,6 @@
 import { NeonDbError } from '@neondatabase/serverless'
 import type { RouterContextProvider } from 'react-router'
-import { describeError, logLine } from '../http/log.server'
+import { describeError, logLine, logRequestError } from '../http/log.server'
 import { requestIdOf } from '../http/request-id.server'
 
 export interface DatabaseFailure {
@@ -65,6 +65,53 @@ export function expectedDatabaseFailure(
     error,
   )
   return failure
+}
+
+export type Change = 'saved' | 'deleted'
+
+export interface ChangeFailure {
+  status: 400 | 500 | 503
+  message: string
+}
+
+/**
+ * Why a save or a delete did not go through, for the person who made it; never thrown, so the
+ * page answers with the message and keeps what was typed. Logged under the request's id:
+ * - 400 for input the database refused: nothing was changed.
+ * - 503 when the database could not be reached or did not answer within the deadline. The change
+ *   may still have been made (its COMMIT already sent, or on Neon a request that had reached it),
+ *   so the message says "may not have been", and a save is an upsert that is safe to repeat.
+ * - 500 for anything else: a database set up wrong (logged without a stack) or a defect (with).
+ */
+export function changeFailure(
+  error: unknown,
+  args: { context: Readonly<RouterContextProvider>; request: Request },
+  change: Change,
+): ChangeFailure {
+  const failure = databaseFailure(error)
+  const verb = change === 'saved' ? 'save' : 'delete'
+  if (failure?.status === 400) {
+    logDatabaseFailure('warn', args, 'database refused the input', error)
+    return failure
+  }
+  if (failure?.status === 503) {
+    logDatabaseFailure('warn', args, 'database unavailable', error)
+    return {
+      status: 503,
+      message:
+        `Quotebook is temporarily unavailable, so your quote may not have been ${change}. ` +
+        `Check it and ${verb} it again in a moment.`,
+    }
+  }
+  if (setupFailure(error) !== null) {
+    logDatabaseFailure('error', args, 'database not ready for the app', error)
+  } else {
+    logRequestError(args.context, args.request, `the quote could not be ${change}`, error)
+  }
+  return {
+    status: 500,
+    message: `Something went wrong on our side, so your quote may not have been ${change}. Try again later.`,
+  }
 }
 
 /**

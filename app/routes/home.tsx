@@ -4,7 +4,13 @@ import { requireUserId } from '../auth/session.server'
 import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
 import { ErrorPage } from '../components/error-page'
 import { QuoteForm } from '../components/quote-form'
-import { expectedDatabaseFailure, UNAVAILABLE } from '../db/errors.server'
+import { requestDeadline } from '../db/client.server'
+import {
+  type Change,
+  changeFailure,
+  expectedDatabaseFailure,
+  UNAVAILABLE,
+} from '../db/errors.server'
 import { deleteQuote, getQuoteForUser, saveQuote } from '../db/user-messages.server'
 import {
   consumedCookies,
@@ -24,7 +30,7 @@ export function meta(): Route.MetaDescriptors {
 
 export async function loader(args: Route.LoaderArgs) {
   const userId = await requireUserId(args)
-  const quote = await unlessUnavailable(args, getQuoteForUser(userId))
+  const quote = await unlessUnavailable(args, getQuoteForUser(userId, requestDeadline(args)))
   const { request } = args
   const search = new URL(request.url).searchParams
   const view = search.has('edit') ? 'edit' : search.has('delete') ? 'confirm-delete' : 'show'
@@ -58,7 +64,8 @@ export async function action(args: Route.ActionArgs) {
         quotes.length === 1 ? checkQuote(quotes[0]) : { error: 'Send one quote at a time.' }
       const typed = String(quotes[0] ?? '')
       if (checked.error !== undefined) return data({ error: checked.error, typed }, { status: 400 })
-      const failure = await failureOf(args, saveQuote(userId, checked.quote))
+      const saved = saveQuote(userId, checked.quote, requestDeadline(args))
+      const failure = await failureOf(args, saved, 'saved')
       if (failure) return data({ error: failure.message, typed }, { status: failure.status })
       return redirect('/', {
         status: 303,
@@ -66,8 +73,13 @@ export async function action(args: Route.ActionArgs) {
       })
     }
     case 'delete': {
-      const failure = await failureOf(args, deleteQuote(userId))
-      if (failure) throw data({ message: failure.message }, { status: failure.status })
+      const failure = await failureOf(args, deleteQuote(userId, requestDeadline(args)), 'deleted')
+      if (failure) {
+        throw data(
+          { message: failure.message, requestId: requestIdOf(args.context) },
+          { status: failure.status },
+        )
+      }
       return redirect('/', {
         status: 303,
         headers: { 'Set-Cookie': statusCookie(request, 'deleted') },
@@ -78,13 +90,13 @@ export async function action(args: Route.ActionArgs) {
   }
 }
 
-/** The database's known failures, as a status and message for the user; logged either way. */
-async function failureOf(args: Route.ActionArgs, work: Promise<void>) {
+/** Null once the change is made; else why not, as a status and a message (logged). */
+async function failureOf(args: Route.ActionArgs, work: Promise<void>, change: Change) {
   try {
     await work
     return null
   } catch (error) {
-    return expectedDatabaseFailure(error, args)
+    return changeFailure(error, args, change)
   }
 }
 

@@ -501,6 +501,43 @@ describe('start-up in production checks the database the way a page uses it', ()
     }
   })
 
+  test('a save the database refuses for want of a grant keeps the text: 500, logged as setup', async () => {
+    const own = await startProductionServer({ DATABASE_URL: asUser('quotebook_stranger') })
+    try {
+      const signedIn = await fetch(`${own.url}/sign-in`, {
+        method: 'POST',
+        body: new URLSearchParams({ email: 'stranger@example.com' }),
+        redirect: 'manual',
+      })
+      const cookie = signedIn.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ')
+      const save = await fetch(`${own.url}/?index`, {
+        method: 'POST',
+        headers: { Cookie: cookie },
+        body: new URLSearchParams({ intent: 'save', quote: 'Typed before the grant was lost' }),
+        redirect: 'manual',
+      })
+      expect(save.status).toBe(500)
+      const html = await save.text()
+      expect(html).toMatch(/<textarea[^>]*>Typed before the grant was lost<\/textarea>/)
+      expect(html).toContain('your quote may not have been saved')
+      expect(html).not.toMatch(/42501|permission denied|quotebook_app/)
+      const requestId = save.headers.get('X-Request-Id')
+      await expect
+        .poll(() =>
+          own
+            .logLines()
+            .filter((line) => line.requestId === requestId)
+            .map((line) => line.message),
+        )
+        .toContain('database not ready for the app')
+    } finally {
+      await own.stop()
+    }
+  })
+
   test('a superuser is accepted with a warning: it could reset the role and bypass RLS', async () => {
     const own = await startProductionServer({
       NODE_ENV: 'production',
