@@ -1,4 +1,5 @@
-import { clerkMiddleware, getAuth } from '@clerk/react-router/server'
+import { hkdfSync } from 'node:crypto'
+import { clerkMiddleware, getAuth, verifyToken } from '@clerk/react-router/server'
 import { type LoaderFunctionArgs, type MiddlewareFunction, redirect } from 'react-router'
 import { z } from 'zod'
 import { env } from '../env.server'
@@ -156,14 +157,15 @@ type AuthArgs = Pick<LoaderFunctionArgs, 'request' | 'context' | 'params'>
 /**
  * The signed-in user's id, from the session Clerk verified, or a redirect to the sign-in page
  * that brings the user back here afterwards (303 for a POST, so it becomes a GET). The only way
- * a loader or action learns who the user is. `headers` go with the redirect.
+ * a loader or action learns who the user is. `signedOut` gives headers to send with the redirect.
  */
 export async function requireUserId(
   args: AuthArgs,
-  { headers }: { headers?: HeadersInit } = {},
+  { signedOut }: { signedOut?: () => Promise<HeadersInit | undefined> } = {},
 ): Promise<string> {
   const { userId } = await getAuth(args as LoaderFunctionArgs)
   if (userId) return userId
+  const headers = await signedOut?.()
   const url = new URL(args.request.url)
   url.searchParams.delete('index') // React Router's marker for a form posted to an index route
   const back = safeRedirectPath(`${url.pathname}${url.search}`)
@@ -196,3 +198,53 @@ export async function sessionUser(args: AuthArgs): Promise<SessionUser | null> {
   const claims = profileClaims.parse(sessionClaims ?? {})
   return { id: userId, displayName: claims.name ?? claims.email ?? null }
 }
+
+// The key Clerk's SDK checks a session token's signature with, as its middleware does.
+const tokenKey = issuer
+  ? { jwtKey: issuer.publicKeyPem }
+  : env.CLERK_JWT_KEY
+    ? { jwtKey: env.CLERK_JWT_KEY }
+    : { secretKey: env.CLERK_SECRET_KEY }
+
+// How long after a session token expired its user can still be read from it: long enough for a
+// page left open through an afternoon or a night.
+const ENDED_SESSION_MS = 24 * 60 * 60 * 1000
+
+const sessionCookie = /(?:^|;\s*)__session=([^;]*)/
+
+/**
+ * The user a request's expired session belonged to, or null: the `__session` token's `sub`, once
+ * Clerk's SDK has checked its signature and authorized party. Only its expiry is let go, by up to
+ * a day. For a draft typed in a session that ended, so it is offered back to that user alone.
+ * In Clerk mode without CLERK_JWT_KEY the key comes from Clerk's JWKS, which the middleware has
+ * just fetched (and cached) for the same token.
+ */
+export async function endedSessionUserId(request: Request): Promise<string | null> {
+  const token = sessionCookie.exec(request.headers.get('Cookie') ?? '')?.[1]
+  if (!token) return null
+  try {
+    const claims = await verifyToken(token, {
+      ...tokenKey,
+      authorizedParties: [appOrigin(request)],
+      clockSkewInMs: ENDED_SESSION_MS,
+    })
+    return typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The key that signs the app's own cookies (a kept draft), derived from a secret every instance
+ * already shares, so a cookie one instance sets another can read: Clerk's secret key, or in local
+ * mode the issuer's private key.
+ */
+export const cookieSecret = Buffer.from(
+  hkdfSync(
+    'sha256',
+    issuer ? issuer.privateKey.export({ type: 'pkcs8', format: 'der' }) : env.CLERK_SECRET_KEY!,
+    'quotebook',
+    'cookie signing',
+    32,
+  ),
+).toString('base64')

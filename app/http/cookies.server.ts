@@ -1,17 +1,21 @@
+import { createCookie } from 'react-router'
+import { z } from 'zod'
 import { cookieAttributes } from '../auth/local-identity.server'
-import { secureCookies } from '../auth/session.server'
+import { cookieSecret, secureCookies } from '../auth/session.server'
 
 /**
  * Two short-lived, HttpOnly cookies that carry a message across a redirect (POST, redirect, GET):
- * - `quotebook_draft`: a quote typed while signed out, shown again once the user is back;
+ * - `quotebook_draft`: a quote typed in a session that ended, shown again once its user is back.
+ *   It names that user and is signed, so it can be neither forged nor given to someone else.
  * - `quotebook_status`: what the last change did, announced on the next page.
  */
 const DRAFT = 'quotebook_draft'
 const STATUS = 'quotebook_status'
 const DRAFT_SECONDS = 15 * 60
-// Enough for 500 four-byte characters and then some, while staying far below the 4 KB a
-// browser keeps per cookie.
+// Enough for 500 four-byte characters and then some; the whole cookie stays below the 4 KB a
+// browser keeps per cookie (4096 bytes with its name and attributes).
 const DRAFT_MAX_CODE_POINTS = 600
+const DRAFT_MAX_COOKIE_BYTES = 4000
 
 export type Status = 'saved' | 'deleted'
 
@@ -26,16 +30,56 @@ function readCookie(request: Request, name: string): string | undefined {
 const attributes = (request: Request, maxAge: number) =>
   cookieAttributes({ secure: secureCookies(request) }, maxAge)
 
-export function draftCookie(request: Request, text: string): string {
-  const kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS).join('')
-  return `${DRAFT}=${Buffer.from(kept).toString('base64url')}; ${attributes(request, DRAFT_SECONDS)}`
+const draft = createCookie(DRAFT, {
+  path: '/',
+  httpOnly: true,
+  sameSite: 'lax',
+  maxAge: DRAFT_SECONDS,
+  secrets: [cookieSecret],
+})
+
+/**
+ * A kept draft: the text, and the user whose session it was typed in. `user` is null when the
+ * request carried no session token the app could read a user from (signed out in another tab):
+ * such a draft is shown on the sign-in page, to whoever is at this browser now, and to no one
+ * after signing in.
+ */
+export interface Draft {
+  user: string | null
+  text: string
 }
 
-export function readDraft(request: Request): string | null {
-  const value = readCookie(request, DRAFT)
-  if (!value) return null
-  const text = Buffer.from(value, 'base64url').toString('utf8')
-  return text === '' ? null : [...text].slice(0, DRAFT_MAX_CODE_POINTS).join('')
+const draftValue = z.object({
+  user: z.string().min(1).nullable(),
+  text: z.string().min(1),
+})
+
+export async function draftCookie(request: Request, { user, text }: Draft): Promise<string> {
+  let kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS)
+  for (;;) {
+    const cookie = await draft.serialize(
+      { user, text: kept.join('') },
+      { secure: secureCookies(request) },
+    )
+    // Characters JSON escapes (controls, quotes) grow the cookie: shorten the draft until a
+    // browser keeps it, rather than lose all of it.
+    if (cookie.length <= DRAFT_MAX_COOKIE_BYTES || kept.length === 0) return cookie
+    kept = kept.slice(0, Math.floor(kept.length * 0.9))
+  }
+}
+
+/** The request's draft, if its signature holds; null for none, a forged or a garbled one. */
+export async function readDraft(request: Request): Promise<Draft | null> {
+  // React Router's parse answers null for a bad signature and throws on nothing.
+  const parsed = draftValue.safeParse(await draft.parse(request.headers.get('Cookie')))
+  if (!parsed.success) return null
+  return { ...parsed.data, text: [...parsed.data.text].slice(0, DRAFT_MAX_CODE_POINTS).join('') }
+}
+
+/** The text of the request's draft when it was kept for `user`, else null. */
+export async function draftFor(request: Request, user: string): Promise<string | null> {
+  const kept = await readDraft(request)
+  return kept?.user === user ? kept.text : null
 }
 
 export function statusCookie(request: Request, status: Status): string {

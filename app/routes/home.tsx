@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { data, Form, Link, redirect, useActionData, useNavigation } from 'react-router'
-import { requireUserId } from '../auth/session.server'
+import { endedSessionUserId, requireUserId } from '../auth/session.server'
 import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
 import { ErrorPage } from '../components/error-page'
 import { QuoteForm } from '../components/quote-form'
@@ -15,7 +15,7 @@ import { deleteQuote, getQuoteForUser, saveQuote } from '../db/user-messages.ser
 import {
   consumedCookies,
   draftCookie,
-  readDraft,
+  draftFor,
   readStatus,
   statusCookie,
 } from '../http/cookies.server'
@@ -40,7 +40,7 @@ export async function loader(args: Route.LoaderArgs) {
     {
       quote: quote && { text: quote.text },
       view,
-      draft: readDraft(request),
+      draft: await draftFor(request, userId),
       status: readStatus(request),
     },
     { headers },
@@ -53,16 +53,20 @@ export async function action(args: Route.ActionArgs) {
   const intents = form.getAll('intent')
   const intent = intents.length === 1 ? intents[0] : undefined // two intents: neither is obeyed
   const quotes = form.getAll('quote')
-  // Signed out mid-edit (a session that expired while the page was open): keep what was typed.
-  const keep = intent === 'save' && typeof quotes[0] === 'string' ? quotes[0] : undefined
+  // Signed out mid-edit (a session that expired while the page was open): keep what was typed,
+  // for the user whose session it was.
+  const typed = intent === 'save' && typeof quotes[0] === 'string' ? quotes[0] : ''
   const userId = await requireUserId(args, {
-    headers: keep ? { 'Set-Cookie': draftCookie(request, keep) } : undefined,
+    signedOut: async () => {
+      if (typed === '') return undefined
+      const user = await endedSessionUserId(request)
+      return { 'Set-Cookie': await draftCookie(request, { user, text: typed }) }
+    },
   })
   switch (intent) {
     case 'save': {
       const checked =
         quotes.length === 1 ? checkQuote(quotes[0]) : { error: 'Send one quote at a time.' }
-      const typed = String(quotes[0] ?? '')
       if (checked.error !== undefined) return data({ error: checked.error, typed }, { status: 400 })
       const saved = saveQuote(userId, checked.quote, requestDeadline(args))
       const failure = await failureOf(args, saved, 'saved')

@@ -3,7 +3,7 @@ import { localIdentity, localUserId } from '../../app/auth/local-identity.server
 import { sql } from '../../app/db/client.server'
 import { appHandler, get, post, setCookies, signedInUser } from '../helpers/app'
 import { storedQuote, storedRow } from '../helpers/quotes'
-import { now, sessionToken } from '../helpers/sessions'
+import { now, otherKey, sessionToken } from '../helpers/sessions'
 
 let handle: (request: Request) => Promise<Response>
 beforeAll(async () => {
@@ -178,6 +178,91 @@ describe('a save from a session that has ended', () => {
     expect(html).toMatch(/<textarea[^>]*>typed while signed out 🙂<\/textarea>/)
     expect(setCookies(page).get('quotebook_draft')?.attributes).toContain('Max-Age=0')
     expect(await storedQuote(email)).toBe('before')
+  })
+
+  /** Alice's save from a session that expired: the redirect, and the draft cookie it sets. */
+  async function expiredSave(text: string, signingKey = issuer.privateKey) {
+    const alice = await userWith()
+    const expired = sessionToken(
+      signingKey,
+      { sub: localUserId(alice.email), iat: now() - 3600, nbf: now() - 3610, exp: now() - 60 },
+      'https://clerk.quotebook.invalid',
+    )
+    const response = await save(text, {
+      __session: expired.token,
+      __client_uat: String(expired.payload.iat),
+    })
+    expect(response.status).toBe(303)
+    return { alice, draft: setCookies(response).get('quotebook_draft')!.value }
+  }
+
+  test('the draft is offered to no one else: another user signing in never sees it', async () => {
+    const { draft } = await expiredSave('Alice’s private thought')
+    const mallory = await userWith()
+    const page = await handle(get('/', { ...mallory.cookies, quotebook_draft: draft }))
+    const html = await page.text()
+    expect(html).not.toContain('Alice’s private thought')
+    expect(html).not.toContain('You were signed out before your quote was saved.')
+    expect(setCookies(page).get('quotebook_draft')?.attributes).toContain('Max-Age=0')
+  })
+
+  test('a draft cookie that was altered or forged is ignored', async () => {
+    const { alice, draft } = await expiredSave('The real text')
+    const [value = '', signature = ''] = decodeURIComponent(draft).split('.')
+    const decoded = JSON.parse(Buffer.from(value, 'base64').toString('latin1')) as object
+    const forged = (payload: object) =>
+      Buffer.from(JSON.stringify(payload), 'latin1').toString('base64')
+    for (const cookie of [
+      // Moved to the same user with other text, keeping the old signature.
+      `${forged({ ...decoded, text: 'Words put in Alice’s mouth' })}.${signature}`,
+      // Unsigned.
+      forged({ ...decoded, text: 'Words put in Alice’s mouth' }),
+      // The old, unsigned format.
+      Buffer.from('Words put in Alice’s mouth').toString('base64url'),
+    ]) {
+      const html = await (
+        await handle(get('/', { ...alice.cookies, quotebook_draft: encodeURIComponent(cookie) }))
+      ).text()
+      expect(html).not.toContain('Words put in Alice’s mouth')
+      expect(html).not.toContain('You were signed out before your quote was saved.')
+    }
+  })
+
+  test('an expired token signed with another key binds the draft to no one', async () => {
+    const { alice, draft } = await expiredSave('Typed under a forged session', otherKey())
+    const page = await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
+    expect(await page.text()).not.toContain('Typed under a forged session')
+    // It is shown on the sign-in page instead, to whoever is at this browser.
+    const signIn = await (await handle(get('/sign-in', { quotebook_draft: draft }))).text()
+    expect(signIn).toMatch(
+      /<textarea[^>]*readonly=""[^>]*>Typed under a forged session<\/textarea>/i,
+    )
+  })
+
+  test('with no session at all: the text is shown on the sign-in page, and offered to no one', async () => {
+    const response = await save('Typed after signing out in another tab', {})
+    expect(response.status).toBe(303)
+    const draft = setCookies(response).get('quotebook_draft')!.value
+    const signIn = await (await handle(get('/sign-in', { quotebook_draft: draft }))).text()
+    expect(signIn).toContain('Here is what you typed')
+    expect(signIn).toContain('Typed after signing out in another tab')
+    const someone = await userWith()
+    const page = await handle(get('/', { ...someone.cookies, quotebook_draft: draft }))
+    expect(await page.text()).not.toContain('Typed after signing out in another tab')
+  })
+
+  test('a draft kept for a known user: the sign-in page says it waits, without showing it', async () => {
+    const { draft } = await expiredSave('Waiting for Alice')
+    const signIn = await (await handle(get('/sign-in', { quotebook_draft: draft }))).text()
+    expect(signIn).toContain('Sign in again and it will be waiting for you.')
+    expect(signIn).not.toContain('Waiting for Alice')
+  })
+
+  test('a draft of characters JSON escapes is shortened to fit a cookie, not lost', async () => {
+    const { alice, draft } = await expiredSave('"\\'.repeat(300))
+    expect(`quotebook_draft=${draft}`.length).toBeLessThanOrEqual(4000)
+    const html = await (await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))).text()
+    expect(html).toContain('You were signed out before your quote was saved.')
   })
 
   test('with no session at all, a save is redirected to sign-in and writes nothing', async () => {
