@@ -24,7 +24,9 @@ export const LOCAL_PUBLISHABLE_KEY = `pk_live_${Buffer.from(`${LOCAL_FRONTEND_AP
 // which nothing here makes.
 export const LOCAL_SECRET_KEY = 'sk_live_local_identity_not_a_secret'
 
-export const SESSION_SECONDS = 7 * 24 * 60 * 60
+// A working day. Nothing refreshes a local token and nothing can revoke one (signing out only
+// clears the browser's cookies), so a copied cookie works until it expires.
+export const SESSION_SECONDS = 8 * 60 * 60
 
 export interface LocalIdentity {
   publicKeyPem: string

@@ -3,9 +3,11 @@ import { data, Form, redirect, useNavigation } from 'react-router'
 import { safeRedirectPath } from '../auth/redirect'
 import { readForm } from '../http/form.server'
 import { type SignInFormErrors, signInForm } from '../auth/sign-in-form'
-import { mintSessionToken, sessionCookies } from '../auth/local-identity.server'
+import { mintSessionToken, SESSION_SECONDS, sessionCookies } from '../auth/local-identity.server'
 import { appOrigin, authMode, issuer, secureCookies, sessionUser } from '../auth/session.server'
 import { SignIn } from '../components/clerk'
+import { env } from '../env.server'
+import { readDraft } from '../http/cookies.server'
 import type { Route } from './+types/sign-in'
 
 export function meta(): Route.MetaDescriptors {
@@ -16,7 +18,25 @@ export async function loader(args: Route.LoaderArgs) {
   const redirectUrl = safeRedirectPath(new URL(args.request.url).searchParams.get('redirect_url'))
   // Already signed in (in Clerk mode, perhaps just now, by the refresh on this GET): go on.
   if (await sessionUser(args)) throw redirect(redirectUrl)
-  return { authMode, redirectUrl }
+  return {
+    authMode,
+    redirectUrl,
+    draft: draftNotice(await readDraft(args.request)),
+    demo: authMode === 'local' && env.NODE_ENV === 'production',
+    sessionHours: SESSION_SECONDS / 3600,
+  }
+}
+
+/**
+ * What the page says about a quote typed in a session that ended. A draft kept for a known user
+ * waits for that user; one kept for no one (there was no session to read a user from) is shown
+ * here, to whoever is at this browser now, since no one is offered it after signing in.
+ */
+type DraftNotice = { kind: 'none' } | { kind: 'waiting' } | { kind: 'shown'; text: string }
+
+function draftNotice(draft: Awaited<ReturnType<typeof readDraft>>): DraftNotice {
+  if (draft === null) return { kind: 'none' }
+  return draft.user === null ? { kind: 'shown', text: draft.text } : { kind: 'waiting' }
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -43,16 +63,58 @@ export async function action({ request }: Route.ActionArgs) {
 }
 
 export default function SignInPage({ loaderData, actionData }: Route.ComponentProps) {
+  const notice = <KeptDraft notice={loaderData.draft} />
   if (loaderData.authMode === 'clerk') {
     return (
-      <main className="flex justify-center px-4 py-12">
+      <main className="flex flex-col items-center px-4 py-12">
+        {notice}
         <Suspense fallback={null}>
           <SignIn />
         </Suspense>
       </main>
     )
   }
-  return <LocalSignIn redirectUrl={loaderData.redirectUrl} result={actionData} />
+  return (
+    <LocalSignIn
+      redirectUrl={loaderData.redirectUrl}
+      result={actionData}
+      demo={loaderData.demo}
+      sessionHours={loaderData.sessionHours}
+      notice={notice}
+    />
+  )
+}
+
+function KeptDraft({ notice }: { notice: DraftNotice }) {
+  if (notice.kind === 'none') return null
+  return (
+    <div className="mb-6 w-full max-w-sm rounded-md border border-amber-600 bg-amber-50 px-4 py-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
+      {notice.kind === 'waiting' ? (
+        <p>
+          You were signed out before your quote was saved. Sign in again and it will be waiting for
+          you.
+        </p>
+      ) : (
+        <>
+          <p id="unsaved-help">
+            You were signed out before your quote was saved. Here is what you typed: copy it before
+            you go on, because it is not kept once you sign in.
+          </p>
+          <label htmlFor="unsaved" className="mt-3 block font-medium">
+            Your unsaved quote
+          </label>
+          <textarea
+            id="unsaved"
+            readOnly
+            rows={4}
+            defaultValue={notice.text}
+            aria-describedby="unsaved-help"
+            className={`${field} text-sm`}
+          />
+        </>
+      )}
+    </div>
+  )
 }
 
 /** A labelled input with its error beneath it, tied together for assistive technology. */
@@ -113,19 +175,37 @@ const field =
 function LocalSignIn({
   redirectUrl,
   result,
+  demo,
+  sessionHours,
+  notice,
 }: {
   redirectUrl: string
   result?: { errors: SignInFormErrors; values: { email: string; name: string } }
+  demo: boolean
+  sessionHours: number
+  notice: React.ReactNode
 }) {
   const navigation = useNavigation()
   const errors = result?.errors ?? {}
   return (
     <main className="mx-auto w-full max-w-sm px-4 py-12">
+      {notice}
       <h1 className="text-2xl font-semibold">Sign in</h1>
-      <p className="mt-2 text-sm text-gray-600 dark:text-gray-300">
-        Local sign-in for development: no password, no account. The same email is always the same
-        user.
-      </p>
+      {demo ? (
+        <p className="mt-2 rounded-md border border-red-700 px-3 py-2 text-sm text-red-800 dark:text-red-300">
+          <strong>This is a demo with local sign-in.</strong> There are no passwords: anyone can
+          sign in as any email address and read or change that user&rsquo;s quote. Signing out
+          cannot revoke a session: a copied session cookie works until it expires, {sessionHours}{' '}
+          hours after signing in. Keep nothing private here.
+        </p>
+      ) : (
+        <p className="mt-2 text-sm text-gray-600 dark:text-gray-300">
+          Local sign-in for development: no password and no account, so anyone can sign in as any
+          email address. The same email is always the same user. Signing out clears this
+          browser&rsquo;s session but cannot revoke it: a copied session cookie works until it
+          expires, {sessionHours} hours after signing in.
+        </p>
+      )}
       <Form method="post" action="/sign-in" className="mt-6 space-y-4" noValidate>
         <input type="hidden" name="redirect_url" value={redirectUrl} />
         <TextField
