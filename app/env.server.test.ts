@@ -16,6 +16,7 @@ describe('parseEnvironment', () => {
   test('development needs nothing: the embedded database in .data, local sign-in', () => {
     expect(parseEnvironment({})).toEqual({
       NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
       QUOTEBOOK_DATA_DIR: '.data',
       QUERY_TIMEOUT_MS: 5000,
       PORT: 3000,

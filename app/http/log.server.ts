@@ -1,14 +1,17 @@
 import type { RouterContextProvider } from 'react-router'
+import { env } from '../env.server'
 import { requestIdOf } from './request-id.server'
 
 /**
- * The server's log: one JSON object per line, on standard output (`info`, `warn`) or standard
- * error (`error`), each with its time and level. A line about a request carries its id, never its
- * query string, headers, cookies or body.
+ * The server's log: one JSON object per line, on standard output (`debug`, `info`, `warn`) or
+ * standard error (`error`), each with its time and level. `debug` lines are written only with
+ * LOG_LEVEL=debug. A line about a request carries its id, never its query string, headers,
+ * cookies or body.
  */
-export type Level = 'info' | 'warn' | 'error'
+export type Level = 'debug' | 'info' | 'warn' | 'error'
 
 export function logLine(level: Level, fields: Record<string, unknown>) {
+  if (level === 'debug' && env.LOG_LEVEL !== 'debug') return
   const line = `${JSON.stringify({ time: new Date().toISOString(), level, ...fields })}\n`
   if (level === 'error') process.stderr.write(line)
   else process.stdout.write(line)

@@ -171,6 +171,16 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
     context.set(requestIdentityContext, identity)
     const response = await handleRequest(request, context)
 
+    // What the client is no longer told (x-clerk-auth-reason), the log says, for diagnosis.
+    const clerkReason = response.headers.get('x-clerk-auth-reason')
+    if (clerkReason !== null) {
+      logLine('debug', {
+        requestId: identity.id,
+        message: 'session not accepted by Clerk',
+        clerkAuthStatus: response.headers.get('x-clerk-auth-status'),
+        clerkAuthReason: clerkReason,
+      })
+    }
     res.writeHead(response.status, responseHeaderList(response.headers, identity, draining))
     if (response.body === null || method === 'HEAD') {
       await response.body?.cancel().catch(() => {})

@@ -1,12 +1,15 @@
-import { readdirSync } from 'node:fs'
+import { createPrivateKey } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { connect } from 'node:net'
+import { join } from 'node:path'
 import { gunzipSync, brotliDecompressSync } from 'node:zlib'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { applyMigrations } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
 import { type RunningServer, startProductionServer } from '../helpers/production-server'
+import { now, sessionToken } from '../helpers/sessions'
 
 // The built production server (`npm start`), in its own process, in production mode, as a
 // deployment runs it: behind a proxy that terminates TLS, with APP_URL the public origin.
@@ -323,6 +326,43 @@ describe('what no client can do', () => {
     expect(answer.status).toBe(302)
     expect(Object.keys(answer.headers).filter((name) => name.startsWith('x-clerk-'))).toEqual([])
     expect((await send(server, 'GET', '/healthz', asProxy)).status).toBe(200)
+  })
+
+  test('why Clerk refused a session is in the log at debug level, not in the response', async () => {
+    const own = await startProductionServer({
+      NODE_ENV: 'production',
+      AUTH_MODE: 'local',
+      APP_URL: PUBLIC,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'debug',
+    })
+    try {
+      const key = createPrivateKey(readFileSync(join(own.dataDir, 'local-identity.pem')))
+      const expired = sessionToken(
+        key,
+        { azp: PUBLIC, iat: now() - 3600, nbf: now() - 3610, exp: now() - 60 },
+        'https://clerk.quotebook.invalid',
+      )
+      const answer = await send(own, 'GET', '/', {
+        ...asProxy,
+        Cookie: `__session=${expired.token}; __client_uat=${expired.payload.iat}`,
+      })
+      expect(answer.status).toBe(302)
+      expect(Object.keys(answer.headers).filter((name) => name.startsWith('x-clerk-'))).toEqual([])
+      await expect
+        .poll(() => linesFor(own, answer))
+        .toContainEqual(
+          expect.objectContaining({
+            level: 'debug',
+            message: 'session not accepted by Clerk',
+            clerkAuthReason: expect.stringMatching(/^session-token-expired/),
+          }),
+        )
+    } finally {
+      await own.stop()
+    }
+    // At the default level there is no debug line.
+    expect(server.logLines().filter((line) => line.level === 'debug')).toEqual([])
   })
 
   test('without APP_URL, a Host no URL can hold: 400, and the server stays up', async () => {
