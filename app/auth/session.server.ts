@@ -75,24 +75,40 @@ const handshakeCookie = /^\s*__clerk_handshake(?:_nonce)?=/
 const sessionBearer = /^Bearer eyJ[\w-]*\.[\w-]+\.[\w-]*$/
 
 /**
+ * Whether Clerk's own handshake can have sent this request: Clerk sends only a page load (a GET
+ * whose Sec-Fetch-Dest is document or iframe, or, without that header, one that accepts text/html)
+ * to its Frontend API, which sends the browser back with the handshake's nonce: in the query from
+ * a development instance, in a cookie from a production one. (@clerk/backend 3.25,
+ * isRequestEligibleForHandshake.)
+ */
+function mayReturnFromHandshake(request: Request): boolean {
+  if (request.method !== 'GET') return false
+  const destination = request.headers.get('Sec-Fetch-Dest')
+  if (destination !== null) return destination === 'document' || destination === 'iframe'
+  return (request.headers.get('Accept') ?? '').startsWith('text/html')
+}
+
+/**
  * What Clerk's middleware may see of a request, so that no request can make the server call
- * Clerk's API:
+ * Clerk's API but those of Clerk's own flow:
  * - an `Authorization` header only when it carries a session token. @clerk/react-router accepts
  *   any token type, and verifies an API key (`ak_…`), machine token (`mt_…`) or OAuth token
  *   (`oat_…`) by calling Clerk's Backend API with the secret key; Quotebook signs in with
  *   session cookies only.
- * - in local mode, no Clerk handshake (`__clerk_handshake(_nonce)` in the query or a cookie):
- *   there is no Frontend API, so none is genuine. A garbled token made Clerk log a stack trace,
- *   and a nonce makes it ask Clerk's API for the handshake's payload.
+ * - Clerk's handshake (`__clerk_handshake(_nonce)` in the query or a cookie) only on a page load
+ *   in Clerk mode. Clerk's middleware resolves a nonce by asking Clerk's API for the handshake's
+ *   payload, on any request that carries one; a nonce cookie lingers, and rides on every request
+ *   until it expires. In local mode there is no Frontend API, so no handshake is genuine (and a
+ *   garbled one made Clerk log a stack trace).
  * Null when the request needs no change, the common case.
  */
 export function requestForClerk(request: Request, mode: AuthMode): Request | null {
   const authorization = request.headers.get('Authorization')
   const foreignAuthorization = authorization !== null && !sessionBearer.test(authorization)
   const handshake =
-    mode === 'local' &&
     (request.url.includes(handshakeMark) ||
-      (request.headers.get('Cookie') ?? '').includes(handshakeMark))
+      (request.headers.get('Cookie') ?? '').includes(handshakeMark)) &&
+    (mode === 'local' || !mayReturnFromHandshake(request))
   if (!foreignAuthorization && !handshake) return null
   const url = new URL(request.url)
   const headers = new Headers(request.headers)

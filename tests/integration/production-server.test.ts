@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { connect } from 'node:net'
@@ -466,6 +466,69 @@ describe('no request makes the server call another host', () => {
       }
       expect(own.output()).not.toContain('"outbound"')
       expect(own.output()).not.toMatch(/\n\s+at \S/)
+    } finally {
+      await own.stop()
+    }
+  })
+})
+
+describe('in Clerk mode, only a page load in Clerk’s own handshake can reach Clerk', () => {
+  // Production-format keys for a Clerk instance that does not exist, and CLERK_JWT_KEY, so no
+  // session check needs Clerk's key set. Every request to another host is refused and reported.
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const clerkMode = () =>
+    startProductionServer(
+      {
+        NODE_ENV: 'production',
+        APP_URL: PUBLIC,
+        DATABASE_URL: database.url,
+        CLERK_PUBLISHABLE_KEY: `pk_live_${Buffer.from('clerk.quotebook.test$').toString('base64')}`,
+        CLERK_SECRET_KEY: 'sk_live_quotebook_test_only',
+        CLERK_JWT_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      },
+      { nodeArgs: ['--import', './tests/helpers/no-outbound.mjs'] },
+    )
+  const outbound = (target: RunningServer) => target.output().match(/"outbound":"[^"]*"/g) ?? []
+
+  const pageLoad = { 'Sec-Fetch-Dest': 'document', Accept: 'text/html' }
+  const fetchRequest = { 'Sec-Fetch-Dest': 'empty', Accept: '*/*' }
+  const nonce = '__clerk_handshake_nonce=0123456789abcdef'
+
+  test('hostile tokens, and handshake parameters on anything but a page load: no outbound request', async () => {
+    const own = await clerkMode()
+    try {
+      const hostile: [string, string, Record<string, string>][] = [
+        ['GET', '/', { Authorization: 'Bearer ak_0123456789abcdef' }],
+        ['GET', '/', { Authorization: 'Bearer mt_0123456789abcdef' }],
+        ['GET', '/', { Authorization: 'Bearer oat_0123456789abcdef' }],
+        ['GET', `/_.data?${nonce}`, fetchRequest],
+        ['GET', `/?${nonce}`, fetchRequest],
+        ['GET', `/?${nonce}`, { Accept: 'application/json' }],
+        ['GET', '/', { ...fetchRequest, Cookie: `${nonce}; __client_uat=1` }],
+        ['GET', '/?__clerk_handshake=garbage', fetchRequest],
+        ['POST', `/?index&${nonce}`, { Origin: PUBLIC, Cookie: nonce }],
+        ['POST', '/sign-out', { Origin: PUBLIC, Cookie: nonce }],
+      ]
+      for (const [method, path, headers] of hostile) {
+        const answer = await send(own, method, path, { ...asProxy, ...headers }, '')
+        expect(answer.status, `${method} ${path} ${JSON.stringify(headers)}`).toBeLessThan(500)
+      }
+      expect(outbound(own)).toEqual([])
+      expect(own.output()).not.toMatch(/\n\s+at \S/)
+    } finally {
+      await own.stop()
+    }
+  })
+
+  test('a page load that returns from Clerk’s handshake still resolves it with Clerk', async () => {
+    const own = await clerkMode()
+    try {
+      // The query (a development instance) and the cookie (a production instance) alike.
+      await send(own, 'GET', `/?${nonce}`, { ...asProxy, ...pageLoad })
+      await send(own, 'GET', '/', { ...asProxy, ...pageLoad, Cookie: nonce })
+      await expect
+        .poll(() => outbound(own))
+        .toEqual(['"outbound":"https://api.clerk.com"', '"outbound":"https://api.clerk.com"'])
     } finally {
       await own.stop()
     }
