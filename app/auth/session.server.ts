@@ -70,7 +70,13 @@ const clerkVerifySession: MiddlewareFunction<Response> = (args, next) =>
   )(args, next)
 
 const handshakeMark = '__clerk_handshake'
-const handshakeCookie = /^\s*__clerk_handshake(?:_nonce)?=/
+// Names as Clerk reads them: query names decoded (`%5F%5Fclerk…` is `__clerk…`), cookie names
+// trimmed (`__clerk_handshake_nonce =…` is the nonce).
+const isHandshakeName = (name: string) => name.trim().startsWith(handshakeMark)
+function cookieName(pair: string) {
+  const equals = pair.indexOf('=')
+  return (equals === -1 ? pair : pair.slice(0, equals)).trim()
+}
 // A session token is a JWT, whose encoded header always starts with `eyJ` (`{"`).
 const sessionBearer = /^Bearer eyJ[\w-]*\.[\w-]+\.[\w-]*$/
 
@@ -105,22 +111,34 @@ function mayReturnFromHandshake(request: Request): boolean {
 export function requestForClerk(request: Request, mode: AuthMode): Request | null {
   const authorization = request.headers.get('Authorization')
   const foreignAuthorization = authorization !== null && !sessionBearer.test(authorization)
-  const handshake =
-    (request.url.includes(handshakeMark) ||
-      (request.headers.get('Cookie') ?? '').includes(handshakeMark)) &&
-    (mode === 'local' || !mayReturnFromHandshake(request))
-  if (!foreignAuthorization && !handshake) return null
-  const url = new URL(request.url)
+  const handshakeAllowed = mode === 'clerk' && mayReturnFromHandshake(request)
+  const cookie = request.headers.get('Cookie') ?? ''
+  // The common request has neither a query nor the mark in a cookie, and costs no parsing.
+  const url = request.url.includes('?') ? new URL(request.url) : null
+  const inQuery =
+    !handshakeAllowed && url !== null && [...url.searchParams.keys()].some(isHandshakeName)
+  const inCookie =
+    !handshakeAllowed &&
+    cookie.includes(handshakeMark) &&
+    cookie.split(';').some((pair) => isHandshakeName(cookieName(pair)))
+  if (!foreignAuthorization && !inQuery && !inCookie) return null
   const headers = new Headers(request.headers)
   if (foreignAuthorization) headers.delete('Authorization')
-  if (handshake) {
-    url.searchParams.delete('__clerk_handshake')
-    url.searchParams.delete('__clerk_handshake_nonce')
-    const cookies = (headers.get('Cookie') ?? '').split(';').filter((c) => !handshakeCookie.test(c))
-    headers.set('Cookie', cookies.join(';'))
+  if (inQuery) {
+    for (const name of [...url!.searchParams.keys()]) {
+      if (isHandshakeName(name)) url!.searchParams.delete(name)
+    }
+  }
+  if (inCookie) {
+    const kept = cookie.split(';').filter((pair) => !isHandshakeName(cookieName(pair)))
+    headers.set('Cookie', kept.join(';'))
   }
   // Clerk reads only the URL and headers; the body stays with the original request.
-  return new Request(url, { method: request.method, headers, signal: request.signal })
+  return new Request(url ?? request.url, {
+    method: request.method,
+    headers,
+    signal: request.signal,
+  })
 }
 
 const verifySession: MiddlewareFunction<Response> = (args, next) => {

@@ -457,6 +457,9 @@ describe('no request makes the server call another host', () => {
       ['/?__clerk_handshake=garbage', {}],
       ['/', { Cookie: '__clerk_handshake_nonce=0123456789; __client_uat=1' }],
       ['/', { Cookie: '__clerk_handshake=garbage' }],
+      // Spelled as Clerk still reads them: an encoded query name, a cookie name with a space.
+      ['/?%5F%5Fclerk_handshake_nonce=0123456789', {}],
+      ['/', { Cookie: '__clerk_handshake_nonce =0123456789; __client_uat=1' }],
     ]
     try {
       for (const [path, headers] of hostile) {
@@ -506,6 +509,8 @@ describe('in Clerk mode, only a page load in Clerk’s own handshake can reach C
         ['GET', `/?${nonce}`, { Accept: 'application/json' }],
         ['GET', '/', { ...fetchRequest, Cookie: `${nonce}; __client_uat=1` }],
         ['GET', '/?__clerk_handshake=garbage', fetchRequest],
+        ['GET', '/?%5F%5Fclerk_handshake_nonce=0123456789abcdef', fetchRequest],
+        ['GET', '/', { ...fetchRequest, Cookie: '__clerk_handshake_nonce\t=0123456789abcdef' }],
         ['POST', `/?index&${nonce}`, { Origin: PUBLIC, Cookie: nonce }],
         ['POST', '/sign-out', { Origin: PUBLIC, Cookie: nonce }],
       ]
