@@ -56,8 +56,16 @@ const environmentSchema = z.object({
     .max(65_535, { error: 'must be a port number' })
     .default(3000),
   HOST: z.string().trim().min(1).optional(),
-  // `debug` adds lines for diagnosis, such as why Clerk refused a session.
-  LOG_LEVEL: z.enum(['info', 'debug'], { error: 'must be info or debug' }).default('info'),
+  // The least severe lines the log keeps; `debug` adds lines for diagnosis, such as why Clerk
+  // refused a session. Any case, as platforms spell it.
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(
+      z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }),
+    )
+    .default('info'),
   QUERY_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
     .int()

@@ -170,6 +170,10 @@ const endRefusedLocalSessions: MiddlewareFunction<Response> = async (args, next)
       Location: safeRedirectPath(`${url.pathname}${url.search}`),
       'Cache-Control': 'no-store',
     })
+    // Clerk's reason goes along, for the server's debug log (never to the client in production).
+    for (const [name, value] of response.headers) {
+      if (name.startsWith('x-clerk-auth-')) headers.set(name, value)
+    }
     for (const cookie of cleared) headers.append('Set-Cookie', cookie)
     return new Response(null, { status: 302, headers })
   }
@@ -233,39 +237,43 @@ export async function sessionUser(args: AuthArgs): Promise<SessionUser | null> {
   return { id: userId, displayName: claims.name ?? claims.email ?? null }
 }
 
-// The key Clerk's SDK checks a session token's signature with, as its middleware does.
-const tokenKey = issuer
-  ? { jwtKey: issuer.publicKeyPem }
-  : env.CLERK_JWT_KEY
-    ? { jwtKey: env.CLERK_JWT_KEY }
-    : { secretKey: env.CLERK_SECRET_KEY }
+// A key this server holds to check a session token's signature with, or none: in Clerk mode
+// without CLERK_JWT_KEY the key would come from Clerk's API, and no anonymous request may make
+// the server call it (a forged token can name any key id).
+const heldTokenKey = issuer?.publicKeyPem ?? env.CLERK_JWT_KEY
 
 // How long after a session token expired its user can still be read from it: long enough for a
 // page left open through an afternoon or a night.
 const ENDED_SESSION_MS = 24 * 60 * 60 * 1000
 
-const sessionCookie = /(?:^|;\s*)__session=([^;]*)/
+// `__session`, or `__session_<suffix>` as newer Clerk browser SDKs name it.
+const sessionTokenCookies = /(?:^|;)\s*__session(?:_[\w-]+)?=([^;]*)/g
 
 /**
- * The user a request's expired session belonged to, or null: the `__session` token's `sub`, once
- * Clerk's SDK has checked its signature and authorized party. Only its expiry is let go, by up to
- * a day. For a draft typed in a session that ended, so it is offered back to that user alone.
- * In Clerk mode without CLERK_JWT_KEY the key comes from Clerk's JWKS, which the middleware has
- * just fetched (and cached) for the same token.
+ * The user a request's expired session belonged to, or null: the `sub` of its session token,
+ * once Clerk's `verifyToken` has checked the signature and authorized party with a key this
+ * server holds. Only the expiry is let go, by up to a day. For a draft typed in a session that
+ * ended, so it is offered back to that user alone. Always null in Clerk mode without
+ * CLERK_JWT_KEY: such a draft is then kept for no one.
  */
 export async function endedSessionUserId(request: Request): Promise<string | null> {
-  const token = sessionCookie.exec(request.headers.get('Cookie') ?? '')?.[1]
-  if (!token) return null
-  try {
-    const claims = await verifyToken(token, {
-      ...tokenKey,
-      authorizedParties: [appOrigin(request)],
-      clockSkewInMs: ENDED_SESSION_MS,
-    })
-    return typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : null
-  } catch {
-    return null
+  if (heldTokenKey === undefined) return null
+  const cookies = (request.headers.get('Cookie') ?? '').matchAll(sessionTokenCookies)
+  // A browser holds one or two (the plain and the suffixed name); more are not a browser's.
+  for (const [, token] of [...cookies].slice(0, 2)) {
+    if (!token) continue
+    try {
+      const claims = await verifyToken(token, {
+        jwtKey: heldTokenKey,
+        authorizedParties: [appOrigin(request)],
+        clockSkewInMs: ENDED_SESSION_MS,
+      })
+      if (typeof claims.sub === 'string' && claims.sub !== '') return claims.sub
+    } catch {
+      // Not a token of this app: try the next, if any.
+    }
   }
+  return null
 }
 
 /**

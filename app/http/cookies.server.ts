@@ -5,8 +5,9 @@ import { cookieSecret, secureCookies } from '../auth/session.server'
 
 /**
  * Two short-lived, HttpOnly cookies that carry a message across a redirect (POST, redirect, GET):
- * - `quotebook_draft`: a quote typed in a session that ended, shown again once its user is back.
- *   It names that user and is signed, so it can be neither forged nor given to someone else.
+ * - `quotebook_draft` (`__Host-quotebook_draft` over https): a quote typed in a session that
+ *   ended, shown again once its user is back. It names that user, expires, and is signed, so it
+ *   can be neither forged nor given to someone else.
  * - `quotebook_status`: what the last change did, announced on the next page.
  */
 const DRAFT = 'quotebook_draft'
@@ -30,13 +31,20 @@ function readCookie(request: Request, name: string): string | undefined {
 const attributes = (request: Request, maxAge: number) =>
   cookieAttributes({ secure: secureCookies(request) }, maxAge)
 
-const draft = createCookie(DRAFT, {
+const draftOptions = {
   path: '/',
   httpOnly: true,
-  sameSite: 'lax',
+  sameSite: 'lax' as const,
   maxAge: DRAFT_SECONDS,
   secrets: [cookieSecret],
-})
+}
+// Over https the name carries the `__Host-` prefix: a browser then takes the cookie only from
+// this host, never one set by a sibling subdomain for the whole domain.
+const drafts = {
+  plain: createCookie(DRAFT, draftOptions),
+  secure: createCookie(`__Host-${DRAFT}`, { ...draftOptions, secure: true }),
+}
+const draftCookieOf = (request: Request) => (secureCookies(request) ? drafts.secure : drafts.plain)
 
 /**
  * A kept draft: the text, and the user whose session it was typed in. `user` is null when the
@@ -49,31 +57,37 @@ export interface Draft {
   text: string
 }
 
+// The signed value carries its own expiry, so a copy is worthless after it, whatever a browser
+// does with Max-Age.
 const draftValue = z.object({
   user: z.string().min(1).nullable(),
   text: z.string().min(1),
+  until: z.number(),
 })
 
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
 export async function draftCookie(request: Request, { user, text }: Draft): Promise<string> {
+  const cookie = draftCookieOf(request)
+  const until = nowSeconds() + DRAFT_SECONDS
   let kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS)
   for (;;) {
-    const cookie = await draft.serialize(
-      { user, text: kept.join('') },
-      { secure: secureCookies(request) },
-    )
+    const header = await cookie.serialize({ user, text: kept.join(''), until })
     // Characters JSON escapes (controls, quotes) grow the cookie: shorten the draft until a
     // browser keeps it, rather than lose all of it.
-    if (cookie.length <= DRAFT_MAX_COOKIE_BYTES || kept.length === 0) return cookie
+    if (header.length <= DRAFT_MAX_COOKIE_BYTES || kept.length === 0) return header
     kept = kept.slice(0, Math.floor(kept.length * 0.9))
   }
 }
 
-/** The request's draft, if its signature holds; null for none, a forged or a garbled one. */
+/** The request's draft, if its signature holds and it has not expired; else null. */
 export async function readDraft(request: Request): Promise<Draft | null> {
   // React Router's parse answers null for a bad signature and throws on nothing.
-  const parsed = draftValue.safeParse(await draft.parse(request.headers.get('Cookie')))
-  if (!parsed.success) return null
-  return { ...parsed.data, text: [...parsed.data.text].slice(0, DRAFT_MAX_CODE_POINTS).join('') }
+  const value = await draftCookieOf(request).parse(request.headers.get('Cookie'))
+  const parsed = draftValue.safeParse(value)
+  if (!parsed.success || parsed.data.until < nowSeconds()) return null
+  const { user, text } = parsed.data
+  return { user, text: [...text].slice(0, DRAFT_MAX_CODE_POINTS).join('') }
 }
 
 /** The text of the request's draft when it was kept for `user`, else null. */
@@ -93,7 +107,7 @@ export function readStatus(request: Request): Status | null {
 
 /** Set-Cookie headers that remove whichever of the two cookies the request carried. */
 export function consumedCookies(request: Request): string[] {
-  return [DRAFT, STATUS]
+  return [draftCookieOf(request).name, STATUS]
     .filter((name) => readCookie(request, name) !== undefined)
     .map((name) => `${name}=; ${attributes(request, 0)}`)
 }

@@ -4,14 +4,16 @@ import { requestIdOf } from './request-id.server'
 
 /**
  * The server's log: one JSON object per line, on standard output (`debug`, `info`, `warn`) or
- * standard error (`error`), each with its time and level. `debug` lines are written only with
- * LOG_LEVEL=debug. A line about a request carries its id, never its query string, headers,
- * cookies or body.
+ * standard error (`error`), each with its time and level, from LOG_LEVEL up (`info` unless set).
+ * A line about a request carries its id, never its query string, headers, cookies or body.
  */
 export type Level = 'debug' | 'info' | 'warn' | 'error'
 
+const severity: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 }
+const least = severity[env.LOG_LEVEL]
+
 export function logLine(level: Level, fields: Record<string, unknown>) {
-  if (level === 'debug' && env.LOG_LEVEL !== 'debug') return
+  if (severity[level] < least) return
   const line = `${JSON.stringify({ time: new Date().toISOString(), level, ...fields })}\n`
   if (level === 'error') process.stderr.write(line)
   else process.stdout.write(line)

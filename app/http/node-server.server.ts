@@ -171,9 +171,10 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
     context.set(requestIdentityContext, identity)
     const response = await handleRequest(request, context)
 
-    // What the client is no longer told (x-clerk-auth-reason), the log says, for diagnosis.
+    // What the client is no longer told (x-clerk-auth-reason), the log says, for diagnosis: why
+    // a session the request carried was refused (a request without one needs no line).
     const clerkReason = response.headers.get('x-clerk-auth-reason')
-    if (clerkReason !== null) {
+    if (clerkReason !== null && carriesSession(req)) {
       logLine('debug', {
         requestId: identity.id,
         message: 'session not accepted by Clerk',
@@ -323,6 +324,9 @@ const appHeaderNames = new Set([
 // What Node would refuse to write: a control character in a header value would otherwise
 // throw in writeHead (Clerk copies parts of a token, which anyone can forge, into one).
 const unwritableValue = /[^\t\x20-\x7e\x80-\xff]/
+
+const carriesSession = (req: IncomingMessage) =>
+  req.headers.authorization !== undefined || /(?:^|;)\s*__session/.test(req.headers.cookie ?? '')
 
 /**
  * The headers of a response from React Router, as Node writes them: the app's headers, each

@@ -2,7 +2,22 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { connect } from 'node:net'
 import { freePort } from './tcp-proxy'
+
+/** Whether something on 127.0.0.1 accepts a connection on `port`. */
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    const answer = (open: boolean) => {
+      socket.destroy()
+      resolve(open)
+    }
+    socket.setTimeout(1_000)
+    socket.once('connect', () => answer(true))
+    socket.once('error', () => answer(false))
+    socket.once('timeout', () => answer(false))
+  })
 
 /** The production server's command, as `npm start` runs it. */
 export const SERVER_ENTRY = 'build/server/index.js'
@@ -54,9 +69,11 @@ export async function startProductionServer(
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   )
-  const listening = () => /"message":"listening"/.test(output)
+  // The "listening" line, or, with a LOG_LEVEL that leaves it out, an open port.
+  const quiet = /^\s*(warn|error)\s*$/i.test(settings.LOG_LEVEL ?? '')
+  const listening = async () => (quiet ? await accepts(port) : /"message":"listening"/.test(output))
   const deadline = Date.now() + 30_000
-  while (!listening()) {
+  while (!(await listening())) {
     const code = child.exitCode
     if (code !== null || Date.now() > deadline) {
       child.kill('SIGKILL')

@@ -5,8 +5,8 @@ import { createServer, type Server, type Socket, connect } from 'node:net'
  * - `blackhole`: every connection stays open and nothing is forwarded, as a database that stopped
  *   answering; going back to `forward` drops those connections.
  * - `hold`: a frozen network. Bytes are kept, in order, in both directions; going back to
- *   `forward` delivers them. A side that closed meanwhile is closed on the other only once its
- *   bytes are through, as a TCP close travels behind the data sent before it.
+ *   `forward` delivers them. A client that closed meanwhile is closed towards the database only
+ *   once its bytes are through, as a TCP close travels behind the data sent before it.
  */
 export type ProxyMode = 'forward' | 'blackhole' | 'hold'
 

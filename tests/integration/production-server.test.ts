@@ -358,11 +358,43 @@ describe('what no client can do', () => {
             clerkAuthReason: expect.stringMatching(/^session-token-expired/),
           }),
         )
+      // A browser's page load, which Clerk answers with its handshake, says why too.
+      const pageLoad = await send(own, 'GET', '/', {
+        ...asProxy,
+        'Sec-Fetch-Dest': 'document',
+        Accept: 'text/html',
+        Cookie: `__session=${expired.token}; __client_uat=${expired.payload.iat}`,
+      })
+      expect(pageLoad.status).toBe(302)
+      expect(Object.keys(pageLoad.headers).filter((name) => name.startsWith('x-clerk-'))).toEqual(
+        [],
+      )
+      await expect
+        .poll(() => linesFor(own, pageLoad).map((line) => line.clerkAuthReason))
+        .toContainEqual(expect.stringMatching(/^session-token-expired/))
+      // No line for a request that carried no session.
+      const anonymous = await send(own, 'GET', '/', asProxy)
+      await expect.poll(() => linesFor(own, anonymous).length).toBe(1)
+      expect(linesFor(own, anonymous)[0]).toMatchObject({ level: 'info', status: 302 })
     } finally {
       await own.stop()
     }
     // At the default level there is no debug line.
     expect(server.logLines().filter((line) => line.level === 'debug')).toEqual([])
+  })
+
+  test('LOG_LEVEL=WARN keeps warnings and leaves out the request lines', async () => {
+    const own = await startProductionServer({ DATABASE_URL: database.url, LOG_LEVEL: 'WARN' })
+    try {
+      const fine = await send(own, 'GET', '/sign-in')
+      const refused = await send(own, 'PUT', '/')
+      expect([fine.status, refused.status]).toEqual([200, 405])
+      await expect.poll(() => linesFor(own, refused).map((line) => line.level)).toEqual(['warn'])
+      expect(linesFor(own, fine)).toEqual([])
+      expect(own.logLines().filter((line) => line.level === 'info')).toEqual([])
+    } finally {
+      await own.stop()
+    }
   })
 
   test('without APP_URL, a Host no URL can hold: 400, and the server stays up', async () => {

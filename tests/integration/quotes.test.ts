@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test, vi } from 'vitest'
 import { localIdentity, localUserId } from '../../app/auth/local-identity.server'
 import { sql } from '../../app/db/client.server'
 import { appHandler, get, post, setCookies, signedInUser } from '../helpers/app'
@@ -259,10 +259,28 @@ describe('a save from a session that has ended', () => {
   })
 
   test('a draft of characters JSON escapes is shortened to fit a cookie, not lost', async () => {
-    const { alice, draft } = await expiredSave('"\\'.repeat(300))
+    // Each control character is six bytes of JSON (\u0001): 600 of them would not fit in 4 KB.
+    const { alice, draft } = await expiredSave('\u0001'.repeat(600))
     expect(`quotebook_draft=${draft}`.length).toBeLessThanOrEqual(4000)
     const html = await (await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))).text()
     expect(html).toContain('You were signed out before your quote was saved.')
+    const kept = /<textarea[^>]*>(\u0001+)<\/textarea>/.exec(html)?.[1] ?? ''
+    expect(kept.length).toBeGreaterThan(100)
+    expect(kept.length).toBeLessThan(600)
+  })
+
+  test('a draft is worthless after its 15 minutes, whatever the browser keeps', async () => {
+    const { alice, draft } = await expiredSave('Kept too long')
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 16 * 60 * 1000 })
+    try {
+      const html = await (
+        await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
+      ).text()
+      expect(html).toContain('Save an inspiring quote') // still signed in: the session is 8 h
+      expect(html).not.toContain('Kept too long')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   test('with no session at all, a save is redirected to sign-in and writes nothing', async () => {
