@@ -53,6 +53,7 @@ describe('local sign-in', () => {
       name: 'Ada Lovelace',
       exp: (claims.iat as number) + SESSION_SECONDS,
     })
+    expect(SESSION_SECONDS).toBe(8 * 60 * 60) // a working day
     expect(claims.sid).toMatch(/^sess_/)
     expect(claims.nbf).toBeLessThanOrEqual(claims.iat as number)
     expect(clientUat?.value).toBe(String(claims.iat))
@@ -138,6 +139,13 @@ describe('local sign-in', () => {
     const response = await handle(get('/sign-in?redirect_url=%2Fsomewhere', asCookies(cookies)))
     expect(response.status).toBe(302)
     expect(response.headers.get('Location')).toBe('/somewhere')
+  })
+
+  test('the sign-in page says there is no password and no revocation', async () => {
+    const html = await (await handle(get('/sign-in'))).text()
+    expect(html).toContain('Local sign-in for development: no password and no account')
+    expect(html).toContain('cannot revoke it: a copied session cookie works until it')
+    expect(html).toMatch(/expires, <!-- -->8<!-- --> hours after signing in/)
   })
 
   test('sign-up is the local sign-in', async () => {

@@ -423,6 +423,15 @@ describe('what no client can do', () => {
   })
 })
 
+describe('a production demo in local mode', () => {
+  test('the sign-in page says plainly that there are no passwords and no revocation', async () => {
+    const html = (await send(server, 'GET', '/sign-in', asProxy)).body.toString()
+    expect(html).toContain('This is a demo with local sign-in.')
+    expect(html).toContain('anyone can sign in as any email address')
+    expect(html).toContain('Signing out cannot revoke a session')
+  })
+})
+
 describe('the log', () => {
   test('one JSON line per request: id, method, path without the query, status, milliseconds', async () => {
     const answer = await send(server, 'GET', '/sign-in?redirect_url=%2F&token=secret-in-query', {
