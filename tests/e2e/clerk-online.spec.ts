@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, type Page, test } from '@playwright/test'
 
 // The online suite: real Clerk, through its real <SignIn />. It needs a Clerk development
 // instance and network access to it, so it runs only when these are set, and the web server
@@ -7,6 +7,16 @@ const required = ['CLERK_PUBLISHABLE_KEY', 'CLERK_SECRET_KEY', 'E2E_CLERK_USER_E
 const missing = required.filter((name) => !process.env[name])
 const reason = `online Clerk suite skipped: set ${missing.join(', ')} to run it`
 if (missing.length > 0) console.log(reason)
+
+/** Signs the test user in through Clerk's own <SignIn /> and opens the home page. */
+async function signInWithClerk(page: Page) {
+  const { clerk, setupClerkTestingToken } = await import('@clerk/testing/playwright')
+  await setupClerkTestingToken({ page })
+  await page.goto('/sign-in')
+  await clerk.signIn({ page, emailAddress: process.env.E2E_CLERK_USER_EMAIL! })
+  await page.goto('/')
+  await expect(page).toHaveURL('/')
+}
 
 test.describe('real Clerk', () => {
   test.skip(missing.length > 0, reason)
@@ -21,12 +31,7 @@ test.describe('real Clerk', () => {
     page,
   }, testInfo) => {
     test.skip(testInfo.project.name !== 'js', 'Clerk’s components need JavaScript')
-    const { clerk, setupClerkTestingToken } = await import('@clerk/testing/playwright')
-    await setupClerkTestingToken({ page })
-    await page.goto('/sign-in')
-    await clerk.signIn({ page, emailAddress: process.env.E2E_CLERK_USER_EMAIL! })
-    await page.goto('/')
-    await expect(page).toHaveURL('/')
+    await signInWithClerk(page)
     await expect(page.getByText(/Save an inspiring quote|Your quote is wonderful/)).toBeVisible()
   })
 
@@ -40,12 +45,7 @@ test.describe('real Clerk', () => {
   }, testInfo) => {
     test.skip(testInfo.project.name !== 'js', 'Clerk’s components need JavaScript')
     test.setTimeout(120_000)
-    const { clerk, setupClerkTestingToken } = await import('@clerk/testing/playwright')
-    await setupClerkTestingToken({ page })
-    await page.goto('/sign-in')
-    await clerk.signIn({ page, emailAddress: process.env.E2E_CLERK_USER_EMAIL! })
-    await page.goto('/')
-    await expect(page).toHaveURL('/')
+    await signInWithClerk(page)
     // The cookies only, in a browser without JavaScript: nothing refreshes the token there, so
     // once it has expired (Clerk's last 60 s) the next page load goes through Clerk's handshake.
     const noScript = await browser.newContext({

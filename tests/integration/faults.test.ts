@@ -3,9 +3,13 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { applyMigrations } from '../../app/db/migrate'
-import { setCookies } from '../helpers/app'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
-import { type RunningServer, startProductionServer } from '../helpers/production-server'
+import {
+  postSave,
+  type RunningServer,
+  signInTo,
+  startProductionServer,
+} from '../helpers/production-server'
 import { freePort, tcpProxy } from '../helpers/tcp-proxy'
 
 // The production server, in its own process, in front of a database this test stops and starts:
@@ -44,13 +48,7 @@ beforeAll(async () => {
   })
   origin = app.url
 
-  const signIn = await fetch(`${origin}/sign-in`, {
-    method: 'POST',
-    body: new URLSearchParams({ email: 'faults@example.com', name: 'Fault Tolerant' }),
-    redirect: 'manual',
-  })
-  expect(signIn.status).toBe(303)
-  cookies = [...setCookies(signIn)].map(([name, { value }]) => `${name}=${value}`).join('; ')
+  cookies = await signInTo(app, 'faults@example.com')
 })
 
 afterAll(async () => {
@@ -128,12 +126,7 @@ describe('the production server when the database fails', () => {
       expect(ms).toBeLessThan(DEADLINE_MS + 1_000)
       expectNothingLeaked(await response.text())
 
-      const save = await fetch(`${origin}/?index`, {
-        method: 'POST',
-        headers: { Cookie: cookies },
-        body: new URLSearchParams({ intent: 'save', quote: 'Worth keeping through an outage' }),
-        redirect: 'manual',
-      })
+      const save = await postSave(app, cookies, 'Worth keeping through an outage')
       expect(save.status).toBe(503)
       const html = await save.text()
       expect(html).toMatch(/<textarea[^>]*>Worth keeping through an outage<\/textarea>/)
@@ -184,25 +177,13 @@ describe('a save on a network that freezes', () => {
   })
 
   async function signedIn(email: string) {
-    const answer = await fetch(`${own.url}/sign-in`, {
-      method: 'POST',
-      body: new URLSearchParams({ email, name: 'Frozen Out' }),
-      redirect: 'manual',
-    })
-    expect(answer.status).toBe(303)
-    const cookie = [...setCookies(answer)].map(([name, { value }]) => `${name}=${value}`).join('; ')
+    const cookie = await signInTo(own, email)
     // A page first, so the save finds a connection already open, as on a running server.
     expect((await fetch(`${own.url}/`, { headers: { Cookie: cookie } })).status).toBe(200)
     return cookie
   }
 
-  const save = (cookie: string, quote: string) =>
-    fetch(`${own.url}/?index`, {
-      method: 'POST',
-      headers: { Cookie: cookie },
-      body: new URLSearchParams({ intent: 'save', quote }),
-      redirect: 'manual',
-    })
+  const save = (cookie: string, quote: string) => postSave(own, cookie, quote)
 
   const rowsWith = async (quote: string) =>
     (await owner`select count(*)::int as n from user_messages where message = ${quote}`)[0]!.n

@@ -8,7 +8,12 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { applyMigrations } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
-import { type RunningServer, startProductionServer } from '../helpers/production-server'
+import {
+  postSave,
+  type RunningServer,
+  signInTo,
+  startProductionServer,
+} from '../helpers/production-server'
 import { now, sessionToken } from '../helpers/sessions'
 
 // The built production server (`npm start`), in its own process, in production mode, as a
@@ -18,15 +23,26 @@ const PUBLIC = 'https://qb.example.test'
 let database: FreshDatabase
 let server: RunningServer
 
+// A preload that refuses and reports every request to another host (tests/helpers/no-outbound.mjs).
+const noOutbound = ['--import', './tests/helpers/no-outbound.mjs']
+
+/** The production server as deployed behind the proxy: a local-mode demo on `database`. */
+const startBehindProxy = (env: Record<string, string | undefined> = {}, nodeArgs: string[] = []) =>
+  startProductionServer(
+    {
+      NODE_ENV: 'production',
+      AUTH_MODE: 'local',
+      APP_URL: PUBLIC,
+      DATABASE_URL: database.url,
+      ...env,
+    },
+    { nodeArgs },
+  )
+
 beforeAll(async () => {
   database = await freshDatabase()
   await applyMigrations({ databaseUrl: database.url, log: () => {} })
-  server = await startProductionServer({
-    NODE_ENV: 'production',
-    AUTH_MODE: 'local',
-    APP_URL: PUBLIC,
-    DATABASE_URL: database.url,
-  })
+  server = await startBehindProxy()
 })
 
 afterAll(async () => {
@@ -329,13 +345,7 @@ describe('what no client can do', () => {
   })
 
   test('why Clerk refused a session is in the log at debug level, not in the response', async () => {
-    const own = await startProductionServer({
-      NODE_ENV: 'production',
-      AUTH_MODE: 'local',
-      APP_URL: PUBLIC,
-      DATABASE_URL: database.url,
-      LOG_LEVEL: 'debug',
-    })
+    const own = await startBehindProxy({ LOG_LEVEL: 'debug' })
     try {
       const key = createPrivateKey(readFileSync(join(own.dataDir, 'local-identity.pem')))
       const expired = sessionToken(
@@ -481,10 +491,7 @@ describe('the log', () => {
 
 describe('no request makes the server call another host', () => {
   test('hostile tokens and Clerk handshake parameters: signed out, and no outbound request', async () => {
-    const own = await startProductionServer(
-      { NODE_ENV: 'production', AUTH_MODE: 'local', APP_URL: PUBLIC, DATABASE_URL: database.url },
-      { nodeArgs: ['--import', './tests/helpers/no-outbound.mjs'] },
-    )
+    const own = await startBehindProxy({}, noOutbound)
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
     const forgedJwt = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub: 'user_x' })}.c2ln`
     const hostile: [string, Record<string, string>][] = [
@@ -521,16 +528,14 @@ describe('in Clerk mode, only a page load in Clerk’s own handshake can reach C
   // session check needs Clerk's key set. Every request to another host is refused and reported.
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const clerkMode = () =>
-    startProductionServer(
+    startBehindProxy(
       {
-        NODE_ENV: 'production',
-        APP_URL: PUBLIC,
-        DATABASE_URL: database.url,
+        AUTH_MODE: undefined,
         CLERK_PUBLISHABLE_KEY: `pk_live_${Buffer.from('clerk.quotebook.test$').toString('base64')}`,
         CLERK_SECRET_KEY: 'sk_live_quotebook_test_only',
         CLERK_JWT_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       },
-      { nodeArgs: ['--import', './tests/helpers/no-outbound.mjs'] },
+      noOutbound,
     )
   const outbound = (target: RunningServer) => target.output().match(/"outbound":"[^"]*"/g) ?? []
 
@@ -605,12 +610,7 @@ describe('start-up in production checks the database the way a page uses it', ()
     } finally {
       await admin.end()
     }
-    const start = startProductionServer({
-      NODE_ENV: 'production',
-      AUTH_MODE: 'local',
-      APP_URL: PUBLIC,
-      DATABASE_URL: asUser('quotebook_stranger'),
-    })
+    const start = startBehindProxy({ DATABASE_URL: asUser('quotebook_stranger') })
     await expect(start).rejects.toThrow(/exit 1/)
     await expect(start).rejects.toThrow(
       /switch to the role quotebook_app.*GRANT quotebook_app TO quotebook_stranger WITH SET TRUE/,
@@ -620,12 +620,7 @@ describe('start-up in production checks the database the way a page uses it', ()
   test('a database that was never migrated is refused, saying to migrate', async () => {
     const unmigrated = await freshDatabase()
     try {
-      const start = startProductionServer({
-        NODE_ENV: 'production',
-        AUTH_MODE: 'local',
-        APP_URL: PUBLIC,
-        DATABASE_URL: unmigrated.url,
-      })
+      const start = startBehindProxy({ DATABASE_URL: unmigrated.url })
       await expect(start).rejects.toThrow(/exit 1/)
       await expect(start).rejects.toThrow(/has not been migrated: run npm run db:migrate/)
     } finally {
@@ -653,21 +648,8 @@ describe('start-up in production checks the database the way a page uses it', ()
   test('a save the database refuses for want of a grant keeps the text: 500, logged as setup', async () => {
     const own = await startProductionServer({ DATABASE_URL: asUser('quotebook_stranger') })
     try {
-      const signedIn = await fetch(`${own.url}/sign-in`, {
-        method: 'POST',
-        body: new URLSearchParams({ email: 'stranger@example.com' }),
-        redirect: 'manual',
-      })
-      const cookie = signedIn.headers
-        .getSetCookie()
-        .map((line) => line.split(';')[0])
-        .join('; ')
-      const save = await fetch(`${own.url}/?index`, {
-        method: 'POST',
-        headers: { Cookie: cookie },
-        body: new URLSearchParams({ intent: 'save', quote: 'Typed before the grant was lost' }),
-        redirect: 'manual',
-      })
+      const cookie = await signInTo(own, 'stranger@example.com')
+      const save = await postSave(own, cookie, 'Typed before the grant was lost')
       expect(save.status).toBe(500)
       const html = await save.text()
       expect(html).toMatch(/<textarea[^>]*>Typed before the grant was lost<\/textarea>/)
@@ -688,12 +670,7 @@ describe('start-up in production checks the database the way a page uses it', ()
   })
 
   test('a superuser is accepted with a warning: it could reset the role and bypass RLS', async () => {
-    const own = await startProductionServer({
-      NODE_ENV: 'production',
-      AUTH_MODE: 'local',
-      APP_URL: PUBLIC,
-      DATABASE_URL: asUser('postgres'),
-    })
+    const own = await startBehindProxy({ DATABASE_URL: asUser('postgres') })
     try {
       expect(own.logLines()).toContainEqual(
         expect.objectContaining({ level: 'warn', message: expect.stringMatching(/a superuser/) }),
@@ -714,12 +691,7 @@ describe('start-up in production checks the database the way a page uses it', ()
 
 describe('shutdown', () => {
   test('SIGTERM lets a save in flight finish with its 303, then exits 0', async () => {
-    const own = await startProductionServer({
-      NODE_ENV: 'production',
-      AUTH_MODE: 'local',
-      APP_URL: PUBLIC,
-      DATABASE_URL: database.url,
-    })
+    const own = await startBehindProxy()
     try {
       const { cookie } = await signIn(own, 'draining@example.com')
       const body = new URLSearchParams({ intent: 'save', quote: 'Finished before the end.' })
@@ -811,17 +783,8 @@ describe('stateless: two instances, one database', () => {
   test('signed in on one is signed in on the other; a quote saved through one shows through the other', async () => {
     // Both instances are configured alike; in local mode that includes the issuer's key (in
     // QUOTEBOOK_DATA_DIR), as Clerk mode shares CLERK_JWT_KEY. Neither keeps anything else.
-    const shared = {
-      NODE_ENV: 'production',
-      AUTH_MODE: 'local',
-      APP_URL: PUBLIC,
-      DATABASE_URL: database.url,
-    }
-    const first = await startProductionServer(shared)
-    const second = await startProductionServer({
-      ...shared,
-      QUOTEBOOK_DATA_DIR: first.dataDir,
-    })
+    const first = await startBehindProxy()
+    const second = await startBehindProxy({ QUOTEBOOK_DATA_DIR: first.dataDir })
     try {
       const { cookie } = await signIn(first, 'twice@example.com')
       const onSecond = await send(second, 'GET', '/', { ...asProxy, Cookie: cookie })
