@@ -81,16 +81,18 @@ function cookieName(pair: string) {
 const sessionBearer = /^Bearer eyJ[\w-]*\.[\w-]+\.[\w-]*$/
 
 /**
- * Whether Clerk's own handshake can have sent this request: Clerk sends only a page load (a GET
- * whose Sec-Fetch-Dest is document or iframe, or, without that header, one that accepts text/html)
- * to its Frontend API, which sends the browser back with the handshake's nonce: in the query from
- * a development instance, in a cookie from a production one. (@clerk/backend 3.25,
- * isRequestEligibleForHandshake.)
+ * Whether Clerk's own handshake can have sent this request. Clerk redirects a page load (a GET
+ * whose Sec-Fetch-Dest is document or iframe, or, without that header, one whose Accept starts
+ * with text/html) to its Frontend API, which sends the browser back with the handshake's nonce:
+ * in the query from a development instance, in a cookie from a production one (@clerk/backend
+ * 3.25, isRequestEligibleForHandshake). Narrower here: never an iframe, since no page of the app
+ * may be framed (frame-ancestors 'none'), so a hidden frame on another site cannot make each of
+ * its visitors' browsers send one. (A browser's data request says `Sec-Fetch-Dest: empty`.)
  */
 function mayReturnFromHandshake(request: Request): boolean {
   if (request.method !== 'GET') return false
   const destination = request.headers.get('Sec-Fetch-Dest')
-  if (destination !== null) return destination === 'document' || destination === 'iframe'
+  if (destination !== null) return destination === 'document'
   return (request.headers.get('Accept') ?? '').startsWith('text/html')
 }
 
@@ -111,16 +113,17 @@ function mayReturnFromHandshake(request: Request): boolean {
 export function requestForClerk(request: Request, mode: AuthMode): Request | null {
   const authorization = request.headers.get('Authorization')
   const foreignAuthorization = authorization !== null && !sessionBearer.test(authorization)
-  const handshakeAllowed = mode === 'clerk' && mayReturnFromHandshake(request)
   const cookie = request.headers.get('Cookie') ?? ''
   // The common request has neither a query nor the mark in a cookie, and costs no parsing.
   const url = request.url.includes('?') ? new URL(request.url) : null
-  const inQuery =
-    !handshakeAllowed && url !== null && [...url.searchParams.keys()].some(isHandshakeName)
-  const inCookie =
-    !handshakeAllowed &&
+  const handshakeInQuery = url !== null && [...url.searchParams.keys()].some(isHandshakeName)
+  const handshakeInCookie =
     cookie.includes(handshakeMark) &&
     cookie.split(';').some((pair) => isHandshakeName(cookieName(pair)))
+  const keepHandshake =
+    (handshakeInQuery || handshakeInCookie) && mode === 'clerk' && mayReturnFromHandshake(request)
+  const inQuery = handshakeInQuery && !keepHandshake
+  const inCookie = handshakeInCookie && !keepHandshake
   if (!foreignAuthorization && !inQuery && !inCookie) return null
   const headers = new Headers(request.headers)
   if (foreignAuthorization) headers.delete('Authorization')
@@ -209,7 +212,7 @@ export async function requireUserId(
   const back = safeRedirectPath(`${url.pathname}${url.search}`)
   const query = new URLSearchParams({ redirect_url: back })
   throw redirect(`/sign-in?${query}`, {
-    status: args.request.method === 'GET' ? 302 : 303,
+    status: args.request.method === 'GET' || args.request.method === 'HEAD' ? 302 : 303,
     headers,
   })
 }

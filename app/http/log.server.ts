@@ -49,3 +49,32 @@ export function logRequestError(
     error: describeError(error, true),
   })
 }
+
+/** A console argument as text on one line; an error as its name and message, without its stack. */
+function consoleText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value instanceof Error) return `${value.name}: ${value.message}`
+  try {
+    return JSON.stringify(value, (_key, item: unknown) =>
+      item instanceof Error ? `${item.name}: ${item.message}` : item,
+    )
+  } catch {
+    return String(value)
+  }
+}
+
+const consoleLevels = { debug: 'debug', log: 'info', info: 'info', warn: 'warn', error: 'error' }
+
+/**
+ * What libraries write with `console.*` becomes one line of this log, with `"source":"console"`,
+ * an error without its stack. Clerk's SDK logs an error with its stack for a handshake it cannot
+ * resolve, which anyone can send; the log must stay one parsable line per event, with no stack
+ * that a request can cause. The app's own lines go through `logLine`. For the server.
+ */
+export function routeConsoleToLog() {
+  const methods = console as unknown as Record<string, unknown>
+  for (const [method, level] of Object.entries(consoleLevels) as [string, Level][]) {
+    methods[method] = (...args: unknown[]) =>
+      logLine(level, { source: 'console', message: args.map(consoleText).join(' ') })
+  }
+}

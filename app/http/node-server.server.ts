@@ -13,7 +13,7 @@ import { checkDatabase, closeDatabase, databaseUser } from '../db/client.server'
 import { setupFailure } from '../db/errors.server'
 import { env } from '../env.server'
 import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
-import { describeError, type Level, logLine } from './log.server'
+import { describeError, type Level, logLine, routeConsoleToLog } from './log.server'
 import {
   newRequestIdentity,
   type RequestIdentity,
@@ -54,6 +54,7 @@ interface Options {
 }
 
 export async function serve(build: ServerBuild, { clientDirectory }: Options): Promise<Server> {
+  routeConsoleToLog()
   const handleRequest = createRequestHandler(build, env.NODE_ENV)
   const staticFiles = loadStaticFiles(clientDirectory)
   if (production) await checkDatabaseAtStartup()

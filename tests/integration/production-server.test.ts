@@ -580,6 +580,27 @@ describe('in Clerk mode, only a page load in Clerk’s own handshake can reach C
       await expect
         .poll(() => outbound(own))
         .toEqual(['"outbound":"https://api.clerk.com"', '"outbound":"https://api.clerk.com"'])
+      // A garbled handshake token too. What Clerk logs of the failures (an error, with its
+      // stack, on the console) is one JSON line each, without the stack.
+      await send(own, 'GET', '/?__clerk_handshake=a.b.c', { ...asProxy, ...pageLoad })
+      await expect
+        .poll(() => own.logLines().filter((line) => line.source === 'console').length)
+        .toBe(3)
+      const lines = own.output().trimEnd().split('\n')
+      expect(lines.filter((line) => !line.startsWith('{'))).toEqual([])
+      expect(own.output()).not.toMatch(/\bat \S+ \(|\\n\s+at /)
+    } finally {
+      await own.stop()
+    }
+  })
+
+  test('a page loaded in a frame with a nonce: removed, no outbound request', async () => {
+    // A hidden frame on another site would make each of its visitors' browsers send one.
+    const own = await clerkMode()
+    try {
+      await send(own, 'GET', `/?${nonce}`, { ...asProxy, 'Sec-Fetch-Dest': 'iframe' })
+      await send(own, 'GET', '/', { ...asProxy, 'Sec-Fetch-Dest': 'iframe', Cookie: nonce })
+      expect(outbound(own)).toEqual([])
     } finally {
       await own.stop()
     }
