@@ -1,5 +1,6 @@
 import { neon, neonConfig, type NeonQueryPromise } from '@neondatabase/serverless'
 import { env } from '../env.server'
+import { logLine } from '../http/log.server'
 import type { RouterContextProvider } from 'react-router'
 import { z } from 'zod'
 import { closeEmbeddedDatabases, EMBEDDED_OWNER, embeddedDatabase } from './embedded.server'
@@ -26,7 +27,7 @@ function connectionString(): string | (() => Promise<string>) {
     // Report a database that cannot open (its directory owned by another process, say) at
     // start-up; every query then fails with the same error until the process restarts.
     database.catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : error)
+      logLine('error', { message: error instanceof Error ? error.message : String(error) })
       process.exitCode = 1
     })
     started = database.catch(() => {})
