@@ -264,6 +264,7 @@ describe('a save from a session that has ended', () => {
     expect(`quotebook_draft=${draft}`.length).toBeLessThanOrEqual(4000)
     const html = await (await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))).text()
     expect(html).toContain('You were signed out before your quote was saved.')
+    // eslint-disable-next-line no-control-regex -- the control character is what is kept
     const kept = /<textarea[^>]*>(\u0001+)<\/textarea>/.exec(html)?.[1] ?? ''
     expect(kept.length).toBeGreaterThan(100)
     expect(kept.length).toBeLessThan(600)
