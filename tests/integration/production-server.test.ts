@@ -177,6 +177,40 @@ describe('behind a proxy, the public origin is APP_URL', () => {
     expect(page.body.toString()).not.toContain('evil.example')
   })
 
+  test('a draft kept over https is a __Host- cookie, offered back after signing in again', async () => {
+    const { cookie } = await signIn(server, 'expiring@example.com')
+    const key = createPrivateKey(readFileSync(join(server.dataDir, 'local-identity.pem')))
+    const sub = JSON.parse(
+      Buffer.from(/__session=[^.]+\.([^.]+)/.exec(cookie)![1]!, 'base64url').toString(),
+    ).sub as string
+    const expired = sessionToken(
+      key,
+      { sub, azp: PUBLIC, iat: now() - 3600, nbf: now() - 3610, exp: now() - 60 },
+      'https://clerk.quotebook.invalid',
+    )
+    const save = await postForm(
+      server,
+      '/?index',
+      `__session=${expired.token}; __client_uat=${expired.payload.iat}`,
+      { intent: 'save', quote: 'Kept over https' },
+    )
+    expect(save.status).toBe(303)
+    const draft = (save.headers['set-cookie'] ?? []).find((line) =>
+      line.startsWith('__Host-quotebook_draft='),
+    )
+    expect(draft).toMatch(/; Path=\/;.*; Secure/)
+    expect(draft).not.toMatch(/Domain=/i)
+    const back = await signIn(server, 'expiring@example.com')
+    const page = await send(server, 'GET', '/', {
+      ...asProxy,
+      Cookie: `${back.cookie}; ${draft!.split(';')[0]}`,
+    })
+    expect(page.body.toString()).toMatch(/<textarea[^>]*>Kept over https<\/textarea>/)
+    expect(page.headers['set-cookie']).toContainEqual(
+      expect.stringMatching(/^__Host-quotebook_draft=; .*Max-Age=0.*; Secure/),
+    )
+  })
+
   test('a session made for the public origin is accepted on the next request', async () => {
     const { cookie } = await signIn(server, 'returning@example.com')
     const page = await send(server, 'GET', '/', { ...asProxy, Cookie: cookie })
