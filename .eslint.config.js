@@ -42,7 +42,7 @@ export default tseslint.config(
   },
   {
     // The command-line runners print their progress.
-    files: ['app/db/migrate.ts', 'tests/**'],
+    files: ['app/db/migrate.ts', 'app/db/migrate-command.ts', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
 )

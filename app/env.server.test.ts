@@ -41,6 +41,16 @@ describe('parseEnvironment', () => {
     expect(() => parseEnvironment({ ...production, [name]: undefined })).toThrow(message)
   })
 
+  test('the publishable key may come as VITE_CLERK_PUBLISHABLE_KEY, as Clerk’s snippet names it', () => {
+    const { CLERK_PUBLISHABLE_KEY: key, ...rest } = production
+    expect(
+      parseEnvironment({ ...rest, VITE_CLERK_PUBLISHABLE_KEY: key }).CLERK_PUBLISHABLE_KEY,
+    ).toBe(key)
+    expect(() =>
+      parseEnvironment({ ...production, VITE_CLERK_PUBLISHABLE_KEY: 'pk_test_b3RoZXIk' }),
+    ).toThrow(/CLERK_PUBLISHABLE_KEY and VITE_CLERK_PUBLISHABLE_KEY differ/)
+  })
+
   test('production without Clerk keys fails unless AUTH_MODE=local', () => {
     const { CLERK_PUBLISHABLE_KEY: _, CLERK_SECRET_KEY: __, ...withoutClerk } = production
     expect(() => parseEnvironment(withoutClerk)).toThrow(

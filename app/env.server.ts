@@ -13,6 +13,11 @@ const postgresUrl = z
     message: 'must be a postgres:// or postgresql:// connection string',
   })
 
+const publishableKey = z
+  .string()
+  .trim()
+  .regex(/^pk_(test|live)_[A-Za-z0-9+/=_-]+$/, 'must be a Clerk publishable key (pk_…)')
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl.optional(),
@@ -22,11 +27,9 @@ const environmentSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be the http(s) origin the app is served at' })
     .transform((value) => new URL(value).origin)
     .optional(),
-  CLERK_PUBLISHABLE_KEY: z
-    .string()
-    .trim()
-    .regex(/^pk_(test|live)_[A-Za-z0-9+/=_-]+$/, 'must be a Clerk publishable key (pk_…)')
-    .optional(),
+  CLERK_PUBLISHABLE_KEY: publishableKey.optional(),
+  // The name Clerk's dashboard snippet for React Router uses; either works.
+  VITE_CLERK_PUBLISHABLE_KEY: publishableKey.optional(),
   CLERK_SECRET_KEY: z
     .string()
     .trim()
@@ -90,6 +93,11 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
   const environment = result.data
   const production = environment.NODE_ENV === 'production'
   const problems: string[] = []
+  const { CLERK_PUBLISHABLE_KEY: key, VITE_CLERK_PUBLISHABLE_KEY: viteKey } = environment
+  if (key !== undefined && viteKey !== undefined && key !== viteKey) {
+    problems.push('CLERK_PUBLISHABLE_KEY and VITE_CLERK_PUBLISHABLE_KEY differ: set one of them.')
+  }
+  environment.CLERK_PUBLISHABLE_KEY = key ?? viteKey
   if (production && environment.DATABASE_URL === undefined) {
     problems.push(
       'DATABASE_URL is not set. In production set DATABASE_URL to your Neon connection string ' +
@@ -125,6 +133,21 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
 loadDotEnv()
 
 export const env = parseEnvironment(process.env)
+
+/**
+ * Who signs users in, decided once, here: `clerk` with Clerk's keys, `local` without them (the
+ * app's own issuer, in development, tests, or AUTH_MODE=local).
+ */
+export type AuthMode = 'clerk' | 'local'
+export const authMode: AuthMode = env.CLERK_SECRET_KEY === undefined ? 'local' : 'clerk'
+
+/** The host of Clerk's Frontend API, which the publishable key encodes; Clerk mode only. */
+export const clerkFrontendApi =
+  env.CLERK_PUBLISHABLE_KEY === undefined
+    ? undefined
+    : Buffer.from(env.CLERK_PUBLISHABLE_KEY.split('_')[2] ?? '', 'base64')
+        .toString()
+        .replace(/\$$/, '')
 
 // Read by @clerk/react-router when its modules load, so it is set here, before they do. Keyless
 // mode would create a Clerk application over the network whenever keys are missing; local mode

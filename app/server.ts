@@ -28,7 +28,7 @@ const runAsCommand =
 if (runAsCommand) {
   const [command, ...args] = process.argv.slice(2)
   if (command === 'migrate') {
-    const { migrateCommand } = await import('./db/migrate')
+    const { migrateCommand } = await import('./db/migrate-command')
     process.exitCode = await migrateCommand(args, {
       // sql/ beside build/, wherever the command is started from.
       migrationsDir: fileURLToPath(new URL('../../sql/', import.meta.url)),

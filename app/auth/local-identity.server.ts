@@ -9,6 +9,7 @@ import {
 } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { cookieAttributes } from '../http/cookies.server'
 
 /**
  * The local identity issuer: without Clerk keys, the app signs session tokens in Clerk's format
@@ -19,10 +20,17 @@ import { join, resolve } from 'node:path'
 // A production-format publishable key whose Frontend API host can never resolve, so Clerk's SDK
 // neither needs nor attempts a development handshake, and any redirect it builds is recognisable.
 export const LOCAL_FRONTEND_API = 'clerk.quotebook.invalid'
-export const LOCAL_PUBLISHABLE_KEY = `pk_live_${Buffer.from(`${LOCAL_FRONTEND_API}$`).toString('base64')}`
+const LOCAL_PUBLISHABLE_KEY = `pk_live_${Buffer.from(`${LOCAL_FRONTEND_API}$`).toString('base64')}`
 // Clerk's loader insists on a secret key; with a JWT key it is only used for Backend API calls,
 // which nothing here makes.
-export const LOCAL_SECRET_KEY = 'sk_live_local_identity_not_a_secret'
+const LOCAL_SECRET_KEY = 'sk_live_local_identity_not_a_secret'
+
+/** The keys Clerk's SDK is configured with in local mode: it verifies with the issuer's. */
+export const localClerkKeys = (identity: LocalIdentity) => ({
+  publishableKey: LOCAL_PUBLISHABLE_KEY,
+  secretKey: LOCAL_SECRET_KEY,
+  jwtKey: identity.publicKeyPem,
+})
 
 // A working day. Nothing refreshes a local token and nothing can revoke one (signing out only
 // clears the browser's cookies), so a copied cookie works until it expires.
@@ -122,10 +130,6 @@ export function localIdentity(dataDir: string): LocalIdentity {
 interface CookieOptions {
   secure: boolean
 }
-
-/** The attributes of every cookie the app sets: site-wide, HttpOnly, SameSite=Lax. */
-export const cookieAttributes = ({ secure }: CookieOptions, maxAge: number) =>
-  `Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? '; Secure' : ''}`
 
 /**
  * `__session` and `__client_uat` as Clerk's browser SDK sets them (`__client_uat` is the token's

@@ -2,16 +2,12 @@ import { hkdfSync } from 'node:crypto'
 import { clerkMiddleware, getAuth, verifyToken } from '@clerk/react-router/server'
 import { type LoaderFunctionArgs, type MiddlewareFunction, redirect } from 'react-router'
 import { z } from 'zod'
-import { env } from '../env.server'
+import { type AuthMode, authMode, env } from '../env.server'
+import { appOrigin } from '../http/origin.server'
 import { logLine } from '../http/log.server'
 import { safeRedirectPath } from './redirect'
-import {
-  clearedSessionCookies,
-  LOCAL_FRONTEND_API,
-  LOCAL_PUBLISHABLE_KEY,
-  LOCAL_SECRET_KEY,
-  localIdentity,
-} from './local-identity.server'
+import { localClerkKeys, localIdentity } from './local-identity.server'
+import { endRefusedLocalSessions } from './local-sessions.server'
 
 /**
  * Who is signed in. Clerk's SDK verifies every session, in both modes:
@@ -20,8 +16,7 @@ import {
  *   tokens in Clerk's format, and Clerk's SDK verifies them with the issuer's public key.
  * The mode is decided once, here, at start-up.
  */
-export type AuthMode = 'clerk' | 'local'
-export const authMode: AuthMode = env.CLERK_SECRET_KEY === undefined ? 'local' : 'clerk'
+export { authMode, type AuthMode } from '../env.server'
 
 export const issuer = authMode === 'local' ? localIdentity(env.QUOTEBOOK_DATA_DIR) : undefined
 
@@ -35,11 +30,7 @@ if (authMode === 'local' && env.NODE_ENV === 'production') {
 
 const clerkOptions = {
   ...(issuer
-    ? {
-        publishableKey: LOCAL_PUBLISHABLE_KEY,
-        secretKey: LOCAL_SECRET_KEY,
-        jwtKey: issuer.publicKeyPem,
-      }
+    ? localClerkKeys(issuer)
     : {
         publishableKey: env.CLERK_PUBLISHABLE_KEY,
         secretKey: env.CLERK_SECRET_KEY,
@@ -48,14 +39,6 @@ const clerkOptions = {
   signInUrl: '/sign-in',
   signUpUrl: '/sign-up',
 }
-
-/** The host of Clerk's Frontend API, which the publishable key encodes. */
-export const clerkFrontendApi = Buffer.from(
-  clerkOptions.publishableKey!.split('_')[2] ?? '',
-  'base64',
-)
-  .toString()
-  .replace(/\$$/, '')
 
 // Sessions are accepted only from the app's own origin (the token's `azp`). It is APP_URL when
 // set; in development the request's own origin, whatever host and port Vite picked.
@@ -110,7 +93,7 @@ function mayReturnFromHandshake(request: Request): boolean {
  *   garbled one made Clerk log a stack trace).
  * Null when the request needs no change, the common case.
  */
-export function requestForClerk(request: Request, mode: AuthMode): Request | null {
+function requestForClerk(request: Request, mode: AuthMode): Request | null {
   const authorization = request.headers.get('Authorization')
   const foreignAuthorization = authorization !== null && !sessionBearer.test(authorization)
   const cookie = request.headers.get('Cookie') ?? ''
@@ -149,51 +132,23 @@ const verifySession: MiddlewareFunction<Response> = (args, next) => {
   return clerkVerifySession(request ? { ...args, request } : args, next)
 }
 
-/** The origin the app is served at, for the `azp` of locally minted tokens. */
-export const appOrigin = (request: Request) => env.APP_URL ?? new URL(request.url).origin
-
-export const secureCookies = (request: Request) => appOrigin(request).startsWith('https:')
-
-const sessionCookieNames = /(?:^|;\s*)(?:__session|__client_uat)=/
-
-/**
- * Local mode only. Clerk answers an expired session on a page load with a redirect to its
- * Frontend API to refresh it (the "handshake"); there is no Frontend API here. That redirect,
- * and any session Clerk refused, ends instead in a signed-out state with the cookies cleared.
- */
-const endRefusedLocalSessions: MiddlewareFunction<Response> = async (args, next) => {
-  const response = await next()
-  const { request } = args
-  if (!sessionCookieNames.test(request.headers.get('Cookie') ?? '')) return response
-  const cleared = clearedSessionCookies({ secure: secureCookies(request) })
-  const location = response.headers.get('Location') ?? ''
-  if (response.status === 307 && new URL(location, request.url).hostname === LOCAL_FRONTEND_API) {
-    const url = new URL(request.url)
-    const headers = new Headers({
-      Location: safeRedirectPath(`${url.pathname}${url.search}`),
-      'Cache-Control': 'no-store',
-    })
-    // Clerk's reason goes along, for the server's debug log (never to the client in production).
-    for (const [name, value] of response.headers) {
-      if (name.startsWith('x-clerk-auth-')) headers.set(name, value)
-    }
-    for (const cookie of cleared) headers.append('Set-Cookie', cookie)
-    return new Response(null, { status: 302, headers })
-  }
-  const { userId } = await getAuth(args as LoaderFunctionArgs)
-  const setsSession = response.headers
-    .getSetCookie()
-    .some((cookie) => cookie.startsWith('__session='))
-  if (userId === null && !setsSession) {
-    for (const cookie of cleared) response.headers.append('Set-Cookie', cookie)
-  }
-  return response
-}
-
 export const authMiddleware: MiddlewareFunction<Response>[] =
-  authMode === 'local' ? [endRefusedLocalSessions, verifySession] : [verifySession]
+  authMode === 'local'
+    ? [endRefusedLocalSessions(async (args) => (await authOf(args)).userId), verifySession]
+    : [verifySession]
 
 type AuthArgs = Pick<LoaderFunctionArgs, 'request' | 'context' | 'params'>
+
+// Clerk's getAuth builds its auth object anew on every call; one per request is enough. The
+// request's context is made for it alone, and is let go with it.
+const auths = new WeakMap<object, ReturnType<typeof getAuth>>()
+
+/** Clerk's verdict on the request's session, built once per request. */
+function authOf(args: AuthArgs): ReturnType<typeof getAuth> {
+  let auth = auths.get(args.context)
+  if (auth === undefined) auths.set(args.context, (auth = getAuth(args as LoaderFunctionArgs)))
+  return auth
+}
 
 /**
  * The signed-in user's id, from the session Clerk verified, or a redirect to the sign-in page
@@ -204,7 +159,7 @@ export async function requireUserId(
   args: AuthArgs,
   { signedOut }: { signedOut?: () => Promise<HeadersInit | undefined> } = {},
 ): Promise<string> {
-  const { userId } = await getAuth(args as LoaderFunctionArgs)
+  const { userId } = await authOf(args)
   if (userId) return userId
   const headers = await signedOut?.()
   const url = new URL(args.request.url)
@@ -234,7 +189,7 @@ export interface SessionUser {
  * Clerk's Backend API is made.
  */
 export async function sessionUser(args: AuthArgs): Promise<SessionUser | null> {
-  const { userId, sessionClaims } = await getAuth(args as LoaderFunctionArgs)
+  const { userId, sessionClaims } = await authOf(args)
   if (!userId) return null
   const claims = profileClaims.parse(sessionClaims ?? {})
   return { id: userId, displayName: claims.name ?? claims.email ?? null }

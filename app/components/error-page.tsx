@@ -2,8 +2,6 @@ import { isRouteErrorResponse, useRouteLoaderData } from 'react-router'
 
 interface Props {
   error: unknown
-  /** Messages for statuses this route knows better than the defaults. */
-  messages?: Partial<Record<number, string>>
   /** What the route offers besides the message, such as a form to try again. */
   children?: React.ReactNode
 }
@@ -23,7 +21,7 @@ const defaults: Record<number, { title: string; message: string }> = {
  * and in development the stack. Nothing of the error's own text reaches production HTML, except
  * a message a route chose to send.
  */
-export function ErrorPage({ error, messages = {}, children }: Props) {
+export function ErrorPage({ error, children }: Props) {
   const rootData = useRouteLoaderData('root') as { requestId?: string } | undefined
   let status = 500
   let detail: string | undefined
@@ -38,8 +36,7 @@ export function ErrorPage({ error, messages = {}, children }: Props) {
   }
   const known = defaults[status]
   const title = known?.title ?? (status >= 500 ? 'Something went wrong' : `Error ${status}`)
-  const message =
-    messages[status] ?? detail ?? known?.message ?? 'An unexpected error occurred. Try again.'
+  const message = detail ?? known?.message ?? 'An unexpected error occurred. Try again.'
   const stack = import.meta.env.DEV && error instanceof Error ? error.stack : undefined
   return (
     <main className="mx-auto max-w-xl px-4 py-16" aria-labelledby="error-title">

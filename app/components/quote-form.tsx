@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { Form, Link, useNavigation } from 'react-router'
-import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from '../quotes/quote-form'
+import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from '../quotes/quote-schema'
 import { primaryButton, secondaryButton } from './button-styles'
 
 interface Props {

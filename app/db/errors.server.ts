@@ -3,37 +3,8 @@ import type { RouterContextProvider } from 'react-router'
 import { describeError, logLine, logRequestError } from '../http/log.server'
 import { requestIdOf } from '../http/request-id.server'
 
-export interface DatabaseFailure {
-  status: 400 | 503
-  message: string
-}
-
-export const UNAVAILABLE = 'Quotebook is temporarily unavailable. Try again in a moment.'
-
 // SQLSTATE classes and codes that mean "the database could not do it now", not "this is wrong".
 const unavailableCodes = /^(08|53|57P0|57014|40001|40P01)/
-
-/**
- * What a database error means for the person who caused it: a 400 with a message for input the
- * database refused, a 503 when it could not be reached or did not answer in time. Null for
- * anything else, which is a defect and goes on to the error boundary.
- */
-export function databaseFailure(error: unknown): DatabaseFailure | null {
-  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
-    return { status: 503, message: UNAVAILABLE }
-  }
-  if (!(error instanceof NeonDbError)) return null
-  const code = error.code ?? ''
-  if (code === '23514' || code === '54000') {
-    return { status: 400, message: 'Your quote is too long to save. Shorten it and try again.' }
-  }
-  if (code === '22021' || code === '22P05') {
-    return { status: 400, message: 'Your quote contains a character that cannot be saved.' }
-  }
-  // No code: the request to the database failed (connection, HTTP) before Postgres answered.
-  if (code === '' || unavailableCodes.test(code)) return { status: 503, message: UNAVAILABLE }
-  return null
-}
 
 /**
  * A database that answers but cannot serve a page, because it was set up wrong: the user cannot
@@ -47,70 +18,80 @@ export function setupFailure(error: unknown): 'no-permission' | 'not-migrated' |
   return null
 }
 
-/**
- * For a route's `catch`: the failure, logged under the request's id, when it is one of
- * `statuses`; anything else is rethrown for the error boundary.
- */
-export function expectedDatabaseFailure(
-  error: unknown,
-  { context, request }: { context: Readonly<RouterContextProvider>; request: Request },
-  statuses: DatabaseFailure['status'][] = [400, 503],
-): DatabaseFailure {
-  const failure = databaseFailure(error)
-  if (failure === null || !statuses.includes(failure.status)) throw error
-  logDatabaseFailure(
-    'warn',
-    { context, request },
-    failure.status === 503 ? 'database unavailable' : 'database refused the input',
-    error,
-  )
-  return failure
+type Kind = 'too-long' | 'bad-character' | 'unavailable' | 'setup' | 'defect'
+
+function kindOf(error: unknown): Kind {
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    return 'unavailable'
+  }
+  if (setupFailure(error) !== null) return 'setup'
+  if (!(error instanceof NeonDbError)) return 'defect'
+  const code = error.code ?? ''
+  if (code === '23514' || code === '54000') return 'too-long'
+  if (code === '22021' || code === '22P05') return 'bad-character'
+  // No code: the request to the database failed (connection, HTTP) before Postgres answered.
+  if (code === '' || unavailableCodes.test(code)) return 'unavailable'
+  return 'defect'
 }
 
-export type Change = 'saved' | 'deleted'
+/** What the failed work was: reading for a page or a check, or a change to the quote. */
+export type Work = 'read' | 'saved' | 'deleted'
 
-export interface ChangeFailure {
+export interface Failure {
   status: 400 | 500 | 503
+  /** For the person who caused it; a page's error boundary has its own words for a read. */
   message: string
 }
 
+const messages = {
+  'too-long': () => 'Your quote is too long to save. Shorten it and try again.',
+  'bad-character': () => 'Your quote contains a character that cannot be saved.',
+  // A change that timed out may still have been made (its COMMIT already sent, or on Neon a
+  // request that had reached it), so the message says "may not have been"; a save is an upsert,
+  // safe to repeat.
+  unavailable: (work: Work) =>
+    work === 'read'
+      ? 'Quotebook is temporarily unavailable. Try again in a moment.'
+      : `Quotebook is temporarily unavailable, so your quote may not have been ${work}. ` +
+        `Check it and ${work === 'saved' ? 'save' : 'delete'} it again in a moment.`,
+  setup: (work: Work) => somethingWentWrong(work),
+  defect: (work: Work) => somethingWentWrong(work),
+}
+
+const somethingWentWrong = (work: Work) =>
+  work === 'read'
+    ? 'Something went wrong on our side. Try again later.'
+    : `Something went wrong on our side, so your quote may not have been ${work}. Try again later.`
+
 /**
- * Why a save or a delete did not go through, for the person who made it; never thrown, so the
- * page answers with the message and keeps what was typed. Logged under the request's id:
- * - 400 for input the database refused: nothing was changed.
- * - 503 when the database could not be reached or did not answer within the deadline. The change
- *   may still have been made (its COMMIT already sent, or on Neon a request that had reached it),
- *   so the message says "may not have been", and a save is an upsert that is safe to repeat.
- * - 500 for anything else: a database set up wrong (logged without a stack) or a defect (with).
+ * The one way a route turns a database error into an answer: a status and a message, logged
+ * once under the request's id. Never thrown, so each route's `catch` shows what it answers.
+ * - 400: input the database refused (nothing was changed); a `warn` line.
+ * - 503: the database could not be reached or did not answer within the deadline; a `warn` line.
+ * - 500: a database set up wrong (an `error` line without a stack: it says what to grant or run)
+ *   or a defect (an `error` line with its stack).
  */
-export function changeFailure(
+export function databaseFailure(
   error: unknown,
   args: { context: Readonly<RouterContextProvider>; request: Request },
-  change: Change,
-): ChangeFailure {
-  const failure = databaseFailure(error)
-  const verb = change === 'saved' ? 'save' : 'delete'
-  if (failure?.status === 400) {
-    logDatabaseFailure('warn', args, 'database refused the input', error)
-    return failure
-  }
-  if (failure?.status === 503) {
-    logDatabaseFailure('warn', args, 'database unavailable', error)
-    return {
-      status: 503,
-      message:
-        `Quotebook is temporarily unavailable, so your quote may not have been ${change}. ` +
-        `Check it and ${verb} it again in a moment.`,
-    }
-  }
-  if (setupFailure(error) !== null) {
-    logDatabaseFailure('error', args, 'database not ready for the app', error)
-  } else {
-    logRequestError(args.context, args.request, `the quote could not be ${change}`, error)
-  }
-  return {
-    status: 500,
-    message: `Something went wrong on our side, so your quote may not have been ${change}. Try again later.`,
+  work: Work,
+): Failure {
+  const kind = kindOf(error)
+  const message = messages[kind](work)
+  switch (kind) {
+    case 'too-long':
+    case 'bad-character':
+      logDatabaseFailure('warn', args, 'database refused the input', error)
+      return { status: 400, message }
+    case 'unavailable':
+      logDatabaseFailure('warn', args, 'database unavailable', error)
+      return { status: 503, message }
+    case 'setup':
+      logDatabaseFailure('error', args, 'database not ready for the app', error)
+      return { status: 500, message }
+    case 'defect':
+      logRequestError(args.context, args.request, 'database work failed', error)
+      return { status: 500, message }
   }
 }
 
@@ -118,7 +99,7 @@ export function changeFailure(
  * One log line about a database failure, under the request's id: the driver's message and code,
  * and no stack, which would say only where the driver threw.
  */
-export function logDatabaseFailure(
+function logDatabaseFailure(
   level: 'warn' | 'error',
   { context, request }: { context: Readonly<RouterContextProvider>; request: Request },
   message: string,

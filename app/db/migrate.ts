@@ -2,7 +2,6 @@ import { readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import postgres from 'postgres'
 import shift from 'postgres-shift'
-import { loadDotEnv } from '../dotenv.server'
 
 /**
  * The migration runner: forward-only plain .sql files in `sql/`, applied by postgres-shift over
@@ -162,52 +161,5 @@ export async function migrationStatus({
     return files.map(({ id, file }) => ({ file, appliedAt: appliedAt.get(id) ?? null }))
   } finally {
     await sql.end({ timeout: 5 })
-  }
-}
-
-/**
- * `npm run db:migrate [-- --status] [-- --dir DIR]`: the exit code, with one line for a known
- * failure and the stack only for an unexpected one.
- */
-export async function migrateCommand(
-  argv: string[],
-  { migrationsDir = DEFAULT_MIGRATIONS_DIR }: { migrationsDir?: string } = {},
-): Promise<number> {
-  try {
-    await migrateFromEnvironment(argv, migrationsDir)
-    return 0
-  } catch (error) {
-    const known =
-      error instanceof MigrationError ||
-      error instanceof postgres.PostgresError ||
-      (error instanceof Error && error.name === 'DataDirectoryInUse')
-    console.error(known ? `db:migrate: ${(error as Error).message}` : error)
-    return 1
-  }
-}
-
-async function migrateFromEnvironment(argv: string[], migrationsDir: string) {
-  const dirFlag = argv.indexOf('--dir')
-  const dir = dirFlag === -1 ? migrationsDir : resolve(argv[dirFlag + 1] ?? '')
-  // Only the database variables: a deploy may migrate before the app's other settings exist.
-  loadDotEnv()
-  const variable = (name: string) => process.env[name] || undefined
-  let databaseUrl = variable('MIGRATION_DATABASE_URL') ?? variable('DATABASE_URL')
-  let embedded: { url: string; close(): Promise<void> } | undefined
-  if (databaseUrl === undefined) {
-    const { embeddedDatabase } = await import('./embedded.server')
-    embedded = await embeddedDatabase(variable('QUOTEBOOK_DATA_DIR') ?? '.data', { migrate: false })
-    databaseUrl = embedded.url
-  }
-  try {
-    if (argv.includes('--status')) {
-      for (const { file, appliedAt } of await migrationStatus({ databaseUrl, dir })) {
-        console.log(appliedAt ? `applied  ${file}  ${appliedAt.toISOString()}` : `pending  ${file}`)
-      }
-    } else {
-      await applyMigrations({ databaseUrl, dir })
-    }
-  } finally {
-    await embedded?.close()
   }
 }

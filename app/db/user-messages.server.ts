@@ -6,16 +6,10 @@ import { asUser, type Deadline, sql } from './client.server'
  * (`asUser`) within the request's deadline, and every row is checked against its schema.
  */
 
-const quoteRow = z.object({
-  message: z.string(),
-  create_ts: z.date(),
-  update_ts: z.date(),
-})
+const quoteRow = z.object({ message: z.string() })
 
 export interface Quote {
   text: string
-  createdAt: Date
-  updatedAt: Date
 }
 
 /** The user's quote, or null. One round trip. */
@@ -23,11 +17,11 @@ export async function getQuoteForUser(userId: string, deadline: Deadline): Promi
   const rows = await asUser(
     userId,
     deadline,
-    sql`select message, create_ts, update_ts from user_messages where user_id = ${userId}`,
+    sql`select message from user_messages where user_id = ${userId}`,
   )
   if (rows.length === 0) return null
   const row = quoteRow.parse(rows[0])
-  return { text: row.message, createdAt: row.create_ts, updatedAt: row.update_ts }
+  return { text: row.message }
 }
 
 /**

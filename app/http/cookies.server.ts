@@ -1,26 +1,16 @@
-import { createCookie } from 'react-router'
-import { z } from 'zod'
-import { cookieAttributes } from '../auth/local-identity.server'
-import { cookieSecret, secureCookies } from '../auth/session.server'
-
 /**
- * Two short-lived, HttpOnly cookies that carry a message across a redirect (POST, redirect, GET):
- * - `quotebook_draft` (`__Host-quotebook_draft` over https): a quote typed in a session that
- *   ended, shown again once its user is back. It names that user, expires, and is signed, so it
- *   can be neither forged nor given to someone else.
- * - `quotebook_status`: what the last change did, announced on the next page.
+ * The app's cookies, as HTTP sees them: the attributes they all share, reading one by name, and
+ * the one-shot status cookie. (The kept draft, which belongs to a user, is in auth/draft.server.ts.)
+ * `secure` is whether the app is served over https (http/origin.server.ts); this module reads no
+ * environment, so the local issuer can use it anywhere, tests included.
  */
-const DRAFT = 'quotebook_draft'
-const STATUS = 'quotebook_status'
-const DRAFT_SECONDS = 15 * 60
-// Enough for 500 four-byte characters and then some; the whole cookie stays below the 4 KB a
-// browser keeps per cookie (4096 bytes with its name and attributes).
-const DRAFT_MAX_CODE_POINTS = 600
-const DRAFT_MAX_COOKIE_BYTES = 4000
 
-export type Status = 'saved' | 'deleted'
+/** The attributes of every cookie the app sets: site-wide, HttpOnly, SameSite=Lax. */
+export const cookieAttributes = ({ secure }: { secure: boolean }, maxAge: number) =>
+  `Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? '; Secure' : ''}`
 
-function readCookie(request: Request, name: string): string | undefined {
+/** The value of the request's cookie `name`, or undefined. */
+export function readCookie(request: Request, name: string): string | undefined {
   for (const part of (request.headers.get('Cookie') ?? '').split(';')) {
     const index = part.indexOf('=')
     if (index !== -1 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim()
@@ -28,86 +18,34 @@ function readCookie(request: Request, name: string): string | undefined {
   return undefined
 }
 
-const attributes = (request: Request, maxAge: number) =>
-  cookieAttributes({ secure: secureCookies(request) }, maxAge)
+/** A Set-Cookie header that removes the cookie `name` (set with `secure` as it was). */
+export const clearedCookie = (name: string, secure: boolean) =>
+  `${name}=; ${cookieAttributes({ secure }, 0)}`
 
-const draftOptions = {
-  path: '/',
-  httpOnly: true,
-  sameSite: 'lax' as const,
-  maxAge: DRAFT_SECONDS,
-  secrets: [cookieSecret],
+/** Headers with one Set-Cookie for each cookie given, as a response needs them. */
+export function withCookies(cookies: string[], init?: HeadersInit): Headers {
+  const headers = new Headers(init)
+  for (const cookie of cookies) headers.append('Set-Cookie', cookie)
+  return headers
 }
-// Over https the name carries the `__Host-` prefix: a browser then takes the cookie only from
-// this host, never one set by a sibling subdomain for the whole domain.
-const drafts = {
-  plain: createCookie(DRAFT, draftOptions),
-  secure: createCookie(`__Host-${DRAFT}`, { ...draftOptions, secure: true }),
-}
-const draftCookieOf = (request: Request) => (secureCookies(request) ? drafts.secure : drafts.plain)
 
 /**
- * A kept draft: the text, and the user whose session it was typed in. `user` is null when the
- * request carried no session token the app could read a user from (signed out in another tab):
- * such a draft is shown on the sign-in page, to whoever is at this browser now, and to no one
- * after signing in.
+ * `quotebook_status`: what the last change did, carried across its redirect (POST, redirect,
+ * GET) and announced once on the page after it. Its value is one of two words, written as they
+ * are: there is nothing to encode or sign.
  */
-export interface Draft {
-  user: string | null
-  text: string
-}
+export type Status = 'saved' | 'deleted'
 
-// The signed value carries its own expiry, so a copy is worthless after it, whatever a browser
-// does with Max-Age.
-const draftValue = z.object({
-  user: z.string().min(1).nullable(),
-  text: z.string().min(1),
-  until: z.number(),
-})
+const STATUS = 'quotebook_status'
 
-const nowSeconds = () => Math.floor(Date.now() / 1000)
-
-export async function draftCookie(request: Request, { user, text }: Draft): Promise<string> {
-  const cookie = draftCookieOf(request)
-  const until = nowSeconds() + DRAFT_SECONDS
-  let kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS)
-  for (;;) {
-    const header = await cookie.serialize({ user, text: kept.join(''), until })
-    // Characters JSON escapes (controls, quotes) grow the cookie: shorten the draft until a
-    // browser keeps it, rather than lose all of it.
-    if (header.length <= DRAFT_MAX_COOKIE_BYTES || kept.length === 0) return header
-    kept = kept.slice(0, Math.floor(kept.length * 0.9))
-  }
-}
-
-/** The request's draft, if its signature holds and it has not expired; else null. */
-export async function readDraft(request: Request): Promise<Draft | null> {
-  // React Router's parse answers null for a bad signature and throws on nothing.
-  const value = await draftCookieOf(request).parse(request.headers.get('Cookie'))
-  const parsed = draftValue.safeParse(value)
-  if (!parsed.success || parsed.data.until < nowSeconds()) return null
-  const { user, text } = parsed.data
-  return { user, text: [...text].slice(0, DRAFT_MAX_CODE_POINTS).join('') }
-}
-
-/** The text of the request's draft when it was kept for `user`, else null. */
-export async function draftFor(request: Request, user: string): Promise<string | null> {
-  const kept = await readDraft(request)
-  return kept?.user === user ? kept.text : null
-}
-
-export function statusCookie(request: Request, status: Status): string {
-  return `${STATUS}=${status}; ${attributes(request, 60)}`
-}
+export const statusCookie = (value: Status, secure: boolean) =>
+  `${STATUS}=${value}; ${cookieAttributes({ secure }, 60)}`
 
 export function readStatus(request: Request): Status | null {
   const value = readCookie(request, STATUS)
   return value === 'saved' || value === 'deleted' ? value : null
 }
 
-/** Set-Cookie headers that remove whichever of the two cookies the request carried. */
-export function consumedCookies(request: Request): string[] {
-  return [draftCookieOf(request).name, STATUS]
-    .filter((name) => readCookie(request, name) !== undefined)
-    .map((name) => `${name}=; ${attributes(request, 0)}`)
-}
+/** Removes the status cookie once read, if the request carried one. */
+export const consumedStatus = (request: Request, secure: boolean): string[] =>
+  readCookie(request, STATUS) === undefined ? [] : [clearedCookie(STATUS, secure)]

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { parseUrlEncoded } from './form.server'
+import { parseUrlEncoded, singleValues } from './form.server'
 
 const parse = (text: string) => [...parseUrlEncoded(Buffer.from(text, 'latin1'))]
 const parseUtf8 = (text: string) => [...parseUrlEncoded(Buffer.from(text))]
@@ -36,5 +36,25 @@ describe('parseUrlEncoded', () => {
       thrown = error
     }
     expect(thrown).toMatchObject({ init: { status: 400 } })
+  })
+})
+
+describe('singleValues', () => {
+  test('one value per name, as own properties, `__proto__` included', () => {
+    const fields = singleValues(new URLSearchParams('intent=save&quote=&__proto__=x'))
+    expect(Object.entries(fields)).toEqual([
+      ['intent', 'save'],
+      ['quote', ''],
+      ['__proto__', 'x'],
+    ])
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype)
+  })
+
+  test('a name sent twice is a 400, whichever its values', () => {
+    for (const body of ['quote=a&quote=b', 'intent=save&intent=save']) {
+      expect(() => singleValues(new URLSearchParams(body))).toThrow(
+        expect.objectContaining({ init: { status: 400 } }),
+      )
+    }
   })
 })

@@ -1,12 +1,12 @@
 import { data } from 'react-router'
 
-export const FORM_MAX_BYTES = 16 * 1024
+const FORM_MAX_BYTES = 16 * 1024
 
 /**
  * The body of a form post, read only when it is what a form sends and no larger than
  * `maxBytes`: 415 for another content type, 413 for a larger body, before any of it is parsed.
  */
-export async function readForm(
+async function readForm(
   request: Request,
   maxBytes = FORM_MAX_BYTES,
 ): Promise<URLSearchParams> {
@@ -15,6 +15,32 @@ export async function readForm(
     throw data('Send the form as application/x-www-form-urlencoded.', { status: 415 })
   }
   return parseUrlEncoded(await readBody(request, maxBytes))
+}
+
+/**
+ * A form's fields, one value each, for every form the app reads. A field sent twice is refused
+ * (400): which of two values counts is not a question a form should leave open.
+ */
+export async function readFields(
+  request: Request,
+  maxBytes = FORM_MAX_BYTES,
+): Promise<Record<string, string>> {
+  return singleValues(await readForm(request, maxBytes))
+}
+
+/** The form as name → value; throws a 400 for a name that appears more than once. */
+export function singleValues(form: URLSearchParams): Record<string, string> {
+  const fields = new Map<string, string>()
+  for (const [name, value] of form) {
+    if (fields.has(name)) {
+      throw data('The form sent a field more than once. Send it again from the page.', {
+        status: 400,
+      })
+    }
+    fields.set(name, value)
+  }
+  // fromEntries defines each name as an own property, `__proto__` included.
+  return Object.fromEntries(fields)
 }
 
 const malformed = () =>

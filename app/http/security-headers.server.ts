@@ -1,6 +1,6 @@
 import type { MiddlewareFunction } from 'react-router'
-import { appOrigin, authMode, clerkFrontendApi } from '../auth/session.server'
-import { env } from '../env.server'
+import { authMode, clerkFrontendApi, env } from '../env.server'
+import { appOrigin } from './origin.server'
 import {
   newRequestIdentity,
   type RequestIdentity,
@@ -68,7 +68,7 @@ export function appHeaders({ id, nonce }: RequestIdentity): [string, string][] {
   ]
 }
 
-export function applyAppHeaders(headers: Headers, identity: RequestIdentity) {
+function applyAppHeaders(headers: Headers, identity: RequestIdentity) {
   for (const [name, value] of appHeaders(identity)) headers.set(name, value)
   headers.delete('X-Powered-By')
 }

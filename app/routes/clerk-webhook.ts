@@ -1,6 +1,6 @@
 import { verifyWebhook } from '@clerk/react-router/webhooks'
 import { data } from 'react-router'
-import { expectedDatabaseFailure } from '../db/errors.server'
+import { databaseFailure } from '../db/errors.server'
 import { requestDeadline } from '../db/client.server'
 import { deleteQuote } from '../db/user-messages.server'
 import { env } from '../env.server'
@@ -34,9 +34,9 @@ export async function action({ request, context }: Route.ActionArgs) {
     try {
       await deleteQuote(event.data.id, requestDeadline({ context }))
     } catch (error) {
-      expectedDatabaseFailure(error, { context, request }, [503])
       // Svix retries a delivery that fails, so the deletion happens once the database is back.
-      return Response.json({ error: 'Temporarily unavailable.' }, { status: 503 })
+      const { status } = databaseFailure(error, { context, request }, 'deleted')
+      return Response.json({ error: 'The deletion could not be made now.' }, { status })
     }
   }
   return Response.json({ received: true })

@@ -5,23 +5,14 @@ import { dangerButton, primaryButton, secondaryButton } from '../components/butt
 import { ErrorPage } from '../components/error-page'
 import { QuoteForm } from '../components/quote-form'
 import { requestDeadline } from '../db/client.server'
-import {
-  type Change,
-  changeFailure,
-  expectedDatabaseFailure,
-  UNAVAILABLE,
-} from '../db/errors.server'
+import { databaseFailure } from '../db/errors.server'
 import { deleteQuote, getQuoteForUser, saveQuote } from '../db/user-messages.server'
-import {
-  consumedCookies,
-  draftCookie,
-  draftFor,
-  readStatus,
-  statusCookie,
-} from '../http/cookies.server'
-import { readForm } from '../http/form.server'
-import { requestIdOf } from '../http/request-id.server'
-import { checkQuote } from '../quotes/quote-form'
+import { consumedDraft, draftCookie, draftFor } from '../auth/draft.server'
+import { consumedStatus, readStatus, statusCookie, withCookies } from '../http/cookies.server'
+import { readFields } from '../http/form.server'
+import { secureCookies } from '../http/origin.server'
+import { type HomeState, homeScreen, type PendingChange } from '../quotes/home-view'
+import { checkQuote, quoteChange } from '../quotes/quote-schema'
 import type { Route } from './+types/home'
 
 export function meta(): Route.MetaDescriptors {
@@ -30,15 +21,26 @@ export function meta(): Route.MetaDescriptors {
 
 export async function loader(args: Route.LoaderArgs) {
   const userId = await requireUserId(args)
-  const quote = await unlessUnavailable(args, getQuoteForUser(userId, requestDeadline(args)))
+  let quote
+  try {
+    quote = await getQuoteForUser(userId, requestDeadline(args))
+  } catch (error) {
+    throw data(null, { status: databaseFailure(error, args, 'read').status })
+  }
   const { request } = args
   const search = new URL(request.url).searchParams
-  const view = search.has('edit') ? 'edit' : search.has('delete') ? 'confirm-delete' : 'show'
-  const headers = new Headers()
-  for (const cookie of consumedCookies(request)) headers.append('Set-Cookie', cookie)
+  const view: HomeState['requested'] = search.has('edit')
+    ? 'edit'
+    : search.has('delete')
+      ? 'confirm-delete'
+      : 'show'
+  const headers = withCookies([
+    ...consumedDraft(request),
+    ...consumedStatus(request, secureCookies(request)),
+  ])
   return data(
     {
-      quote: quote && { text: quote.text },
+      quote,
       view,
       draft: await draftFor(request, userId),
       status: readStatus(request),
@@ -49,102 +51,76 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const { request } = args
-  const form = await readForm(request)
-  const intents = form.getAll('intent')
-  const intent = intents.length === 1 ? intents[0] : undefined // two intents: neither is obeyed
-  const quotes = form.getAll('quote')
-  // Signed out mid-edit (a session that expired while the page was open): keep what was typed,
-  // for the user whose session it was.
-  const typed = intent === 'save' && typeof quotes[0] === 'string' ? quotes[0] : ''
+  const fields = await readFields(request)
+  const change = quoteChange.safeParse(fields)
   const userId = await requireUserId(args, {
+    // Signed out mid-edit (a session that expired while the page was open): keep what was
+    // typed, for the user whose session it was.
     signedOut: async () => {
-      if (typed === '') return undefined
+      if (fields.intent !== 'save' || !fields.quote) return undefined
       const user = await endedSessionUserId(request)
-      return { 'Set-Cookie': await draftCookie(request, { user, text: typed }) }
+      return { 'Set-Cookie': await draftCookie(request, { user, text: fields.quote }) }
     },
   })
-  switch (intent) {
-    case 'save': {
-      const checked =
-        quotes.length === 1 ? checkQuote(quotes[0]) : { error: 'Send one quote at a time.' }
-      if (checked.error !== undefined) return data({ error: checked.error, typed }, { status: 400 })
-      const saved = saveQuote(userId, checked.quote, requestDeadline(args))
-      const failure = await failureOf(args, saved, 'saved')
-      if (failure) return data({ error: failure.message, typed }, { status: failure.status })
-      return redirect('/', {
-        status: 303,
-        headers: { 'Set-Cookie': statusCookie(request, 'saved') },
-      })
-    }
-    case 'delete': {
-      const failure = await failureOf(args, deleteQuote(userId, requestDeadline(args)), 'deleted')
-      if (failure) {
-        throw data(
-          { message: failure.message, requestId: requestIdOf(args.context) },
-          { status: failure.status },
-        )
-      }
-      return redirect('/', {
-        status: 303,
-        headers: { 'Set-Cookie': statusCookie(request, 'deleted') },
-      })
-    }
-    default:
+  if (!change.success) {
+    const issue = change.error.issues[0]
+    if (fields.intent !== 'save' || issue?.path[0] !== 'quote') {
       throw data('That form asked for something this page does not do.', { status: 400 })
+    }
+    return data({ error: issue.message, typed: fields.quote ?? '' }, { status: 400 })
+  }
+  switch (change.data.intent) {
+    case 'save':
+      return save(args, userId, change.data.quote, fields.quote!)
+    case 'delete':
+      return remove(args, userId)
   }
 }
 
-/** Null once the change is made; else why not, as a status and a message (logged). */
-async function failureOf(args: Route.ActionArgs, work: Promise<void>, change: Change) {
+/** Saves the quote; on failure the page answers with the typed text and why. */
+async function save(args: Route.ActionArgs, userId: string, quote: string, typed: string) {
   try {
-    await work
-    return null
+    await saveQuote(userId, quote, requestDeadline(args))
   } catch (error) {
-    return changeFailure(error, args, change)
+    const failure = databaseFailure(error, args, 'saved')
+    return data({ error: failure.message, typed }, { status: failure.status })
   }
+  return redirect('/', {
+    status: 303,
+    headers: { 'Set-Cookie': statusCookie('saved', secureCookies(args.request)) },
+  })
 }
 
-async function unlessUnavailable<T>(args: Route.LoaderArgs, work: Promise<T>): Promise<T> {
+/** Deletes the quote; a failure is the error page, which says whether it may have happened. */
+async function remove(args: Route.ActionArgs, userId: string) {
   try {
-    return await work
+    await deleteQuote(userId, requestDeadline(args))
   } catch (error) {
-    expectedDatabaseFailure(error, args, [503])
-    throw data({ message: UNAVAILABLE, requestId: requestIdOf(args.context) }, { status: 503 })
+    const failure = databaseFailure(error, args, 'deleted')
+    throw data({ message: failure.message }, { status: failure.status })
   }
+  return redirect('/', {
+    status: 303,
+    headers: { 'Set-Cookie': statusCookie('deleted', secureCookies(args.request)) },
+  })
 }
-
-const statusMessages = {
-  saved: 'Your quote was saved.',
-  deleted: 'Your quote was deleted.',
-} as const
 
 export default function Home({ loaderData, actionData }: Route.ComponentProps) {
-  const { view, draft, status } = loaderData
+  const { view: requested, draft, status } = loaderData
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
     // After a change, move focus to the page's heading so the new state is read from the top.
     if (status) heading.current?.focus()
   }, [status])
-
-  // With JavaScript, show the change before the server confirms it; if it fails, the action's
-  // answer brings back the saved quote and the form with its message.
-  const pending = usePendingChange()
-  const quote =
-    pending === undefined ? loaderData.quote : pending === null ? null : { text: pending }
-  const announcement =
-    pending !== undefined
-      ? pending === null
-        ? 'Deleting…'
-        : 'Saving…'
-      : status && !actionData
-        ? statusMessages[status]
-        : null
-
-  // What the form starts with: the text just refused, a draft kept across a sign-in, the quote.
-  const editing =
-    pending === undefined &&
-    (actionData !== undefined || draft !== null || view === 'edit' || quote === null)
-  const formText = actionData?.typed ?? draft ?? quote?.text ?? ''
+  const screen = homeScreen({
+    quote: loaderData.quote,
+    requested,
+    draft,
+    status,
+    refused: actionData,
+    pending: usePendingChange(),
+  })
+  const { view } = screen
 
   return (
     <main className="mx-auto flex w-full max-w-2xl flex-col items-center px-4 py-12 text-center">
@@ -156,43 +132,40 @@ export default function Home({ loaderData, actionData }: Route.ComponentProps) {
         Quotebook
       </h1>
       <p className="mt-3 text-lg text-gray-700 dark:text-gray-300">
-        {quote ? 'Your quote is wonderful...' : 'Save an inspiring quote for yourself...'}
+        {screen.hasQuote ? 'Your quote is wonderful...' : 'Save an inspiring quote for yourself...'}
       </p>
       <div role="status" aria-live="polite" className="mt-4 min-h-6 text-sm font-medium">
-        {announcement}
+        {screen.announcement}
       </div>
-      {draft !== null && !actionData && pending === undefined && (
+      {screen.draftNotice && (
         <p className="mt-2 rounded-md border border-amber-600 bg-amber-50 px-4 py-3 text-left text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
           You were signed out before your quote was saved. Check it below, then save it.
         </p>
       )}
-      {view === 'confirm-delete' && quote && !actionData && pending === undefined ? (
-        <DeleteConfirmation text={quote.text} />
-      ) : editing || quote === null ? (
+      {view.kind === 'confirm-delete' ? (
+        <DeleteConfirmation text={view.text} />
+      ) : view.kind === 'form' ? (
         <QuoteForm
-          key={`${view}:${formText}`}
-          initialText={pending === null ? '' : formText}
-          error={actionData?.error}
-          mode={quote ? 'edit' : 'create'}
+          key={`${requested}:${view.text}`}
+          initialText={view.text}
+          error={view.error}
+          mode={view.mode}
         />
       ) : (
-        <SavedQuote text={quote.text} saving={pending !== undefined} />
+        <SavedQuote text={view.text} saving={view.saving} />
       )}
     </main>
   )
 }
 
-/**
- * The change being submitted: the cleaned text of a save, null for a delete, undefined when
- * nothing is in flight (or the text would be refused anyway).
- */
-function usePendingChange(): string | null | undefined {
+/** The change being submitted with JavaScript, unless the text would be refused anyway. */
+function usePendingChange(): PendingChange {
   const { formData } = useNavigation()
   const intent = formData?.get('intent')
-  if (intent === 'delete') return null
-  if (intent !== 'save') return undefined
+  if (intent === 'delete') return { kind: 'deleting' }
+  if (intent !== 'save') return null
   const checked = checkQuote(formData?.get('quote'))
-  return checked.error === undefined ? checked.quote : undefined
+  return checked.error === undefined ? { kind: 'saving', text: checked.quote } : null
 }
 
 function SavedQuote({ text, saving }: { text: string; saving: boolean }) {

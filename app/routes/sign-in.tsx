@@ -1,13 +1,15 @@
 import { Suspense } from 'react'
 import { data, Form, redirect, useNavigation } from 'react-router'
 import { safeRedirectPath } from '../auth/redirect'
-import { readForm } from '../http/form.server'
+import { readFields } from '../http/form.server'
 import { type SignInFormErrors, signInForm } from '../auth/sign-in-form'
 import { mintSessionToken, SESSION_SECONDS, sessionCookies } from '../auth/local-identity.server'
-import { appOrigin, authMode, issuer, secureCookies, sessionUser } from '../auth/session.server'
+import { authMode, issuer, sessionUser } from '../auth/session.server'
+import { appOrigin, secureCookies } from '../http/origin.server'
+import { withCookies } from '../http/cookies.server'
 import { SignIn } from '../components/clerk'
 import { env } from '../env.server'
-import { readDraft } from '../http/cookies.server'
+import { readDraft } from '../auth/draft.server'
 import type { Route } from './+types/sign-in'
 
 export function meta(): Route.MetaDescriptors {
@@ -41,8 +43,8 @@ function draftNotice(draft: Awaited<ReturnType<typeof readDraft>>): DraftNotice 
 
 export async function action({ request }: Route.ActionArgs) {
   // Clerk mode signs in through Clerk's own components; this endpoint does not exist there.
-  if (!issuer) throw data('Not found', { status: 404 })
-  const form = Object.fromEntries(await readForm(request))
+  if (authMode !== 'local' || !issuer) throw data('Not found', { status: 404 })
+  const form = await readFields(request)
   const parsed = signInForm.safeParse(form)
   if (!parsed.success) {
     const errors: SignInFormErrors = {}
@@ -55,10 +57,7 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const { email, name, redirect_url } = parsed.data
   const session = mintSessionToken(issuer, { email, name, origin: appOrigin(request) })
-  const headers = new Headers()
-  for (const cookie of sessionCookies(session, { secure: secureCookies(request) })) {
-    headers.append('Set-Cookie', cookie)
-  }
+  const headers = withCookies(sessionCookies(session, { secure: secureCookies(request) }))
   return redirect(safeRedirectPath(redirect_url), { status: 303, headers })
 }
 

@@ -7,12 +7,12 @@
 import http from 'node:http'
 import https from 'node:https'
 import { neonConfig } from '@neondatabase/serverless'
+import { isLoopback } from '../helpers/loopback.mjs'
 
 const counters = { database: 0, outbound: 0, clerk: 0, outboundHosts: [] }
-const loopback = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
 
 function recordOutbound(hostname) {
-  if (loopback.has(hostname)) return
+  if (isLoopback(hostname)) return
   counters.outbound += 1
   if (/clerk/i.test(hostname)) counters.clerk += 1
   if (counters.outboundHosts.length < 20) counters.outboundHosts.push(hostname)

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { chromium } from '@playwright/test'
 import autocannon from 'autocannon'
@@ -24,19 +25,22 @@ import { summarizeProfile } from './profile'
  *
  * BENCH_DATABASE_URL names a Postgres server to use instead of the embedded database.
  */
-const quick = process.argv.includes('--quick')
-const profile = process.argv.includes('--profile')
-const flag = (name: string) => {
-  const value = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1]
-  return value === undefined ? undefined : Number(value)
-}
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    warmup: { type: 'string' },
+    duration: { type: 'string' },
+  },
+})
+const { quick, profile } = flags
 const settings = {
   ...(quick
     ? { users: 200, warmup: 1, duration: 1.5, connections: [16], coldStarts: 1 }
     : { users: 1000, warmup: 10, duration: 20, connections: [1, 16, 64], coldStarts: 5 }),
   // --warmup=S and --duration=S override the seconds per row, as in `-- --quick --duration=15`.
-  ...(flag('warmup') !== undefined ? { warmup: flag('warmup')! } : {}),
-  ...(flag('duration') !== undefined ? { duration: flag('duration')! } : {}),
+  ...(flags.warmup !== undefined ? { warmup: Number(flags.warmup) } : {}),
+  ...(flags.duration !== undefined ? { duration: Number(flags.duration) } : {}),
 }
 
 type ServerName = 'app' | 'baseline'
@@ -321,6 +325,133 @@ const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(2))
 
+/** N users with a quote each, and a session cookie for each from the local identity issuer. */
+async function seedUsers(databaseUrl: string, dataDir: string, appUrl: string): Promise<string[]> {
+  const identity = localIdentity(dataDir)
+  const emails = Array.from({ length: settings.users }, (_, index) => `bench-${index}@example.com`)
+  const seed = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  await seed`delete from user_messages where user_id like 'user_local_%'`
+  await seed`
+    insert into user_messages (user_id, message)
+    select * from unnest(${emails.map(localUserId)}::text[], ${emails.map((_, i) => `Quote number ${i}`)}::text[])`
+  await seed.end()
+  return emails.map((email) => {
+    const session = mintSessionToken(identity, { email, name: email, origin: appUrl })
+    return `__session=${session.token}; __client_uat=${session.iat}`
+  })
+}
+
+type Servers = Record<ServerName, { child: ChildProcess; url: string }>
+
+type Row = { scenario: string; connections: number } & Record<
+  ServerName,
+  Awaited<ReturnType<typeof measure>> & { roundTripsUnderLoad?: number }
+>
+
+/** What a run found; written to .bench/results.json and printed as tables. */
+interface Report {
+  date: string
+  machine: { cores: number; cpu: string | undefined; node: string }
+  mode: 'quick' | 'full'
+  database: string
+  settings: typeof settings
+  roundTrips: Record<string, Record<ServerName, number>>
+  scriptedSaveRoundTrips: number
+  outboundRequests: number
+  clerkRequests: number
+  javascriptGzipBytes: number
+  coldStartMs: { median: number; runs: number[] }
+  rssAfterLoadBytes: number
+  rows: Row[]
+  profile: { area: string; share: number }[]
+  problems: string[]
+}
+
+/** Each scenario at each number of connections, baseline then app: one row each. */
+async function measureRows(servers: Servers, cookies: string[], problems: string[]) {
+  const rows: Row[] = []
+  for (const scenario of scenarios) {
+    for (const connections of settings.connections) {
+      const results = {} as Record<ServerName, Awaited<ReturnType<typeof measure>>>
+      for (const server of ['baseline', 'app'] as const) {
+        log(`bench: ${scenario.name}, ${connections} connections, ${server}`)
+        await measure(servers[server].url, scenario, connections, settings.warmup, cookies)
+        await ask(servers[server].child, 'reset')
+        results[server] = await measure(
+          servers[server].url,
+          scenario,
+          connections,
+          settings.duration,
+          cookies,
+        )
+        const counted = await ask(servers[server].child, 'counters')
+        const failures = results[server].unexpected + results[server].socketErrors
+        if (failures > 0) {
+          problems.push(
+            `${server}, ${scenario.name}, ${connections} connections: ${results[server].unexpected} unexpected statuses ` +
+              `(${results[server].serverErrors} 5xx), ${results[server].socketErrors} socket errors`,
+          )
+        }
+        Object.assign(results[server], {
+          roundTripsUnderLoad: counted.database / Math.max(1, results[server].total),
+        })
+      }
+      rows.push({ scenario: scenario.name, connections, ...results })
+    }
+  }
+  return rows
+}
+
+/** The report as the README's tables. */
+function printReport(report: Report) {
+  const { rows, roundTrips, scriptedSaveRoundTrips: scriptedSave, javascriptGzipBytes } = report
+  const { rssAfterLoadBytes, profile: profileSummary } = report
+  const lines = [
+    `| Scenario | Conn. | Baseline req/s | App req/s | App / baseline | Baseline p50 / p99 ms | App p50 / p99 ms | p99 ratio | DB trips / req |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    ...rows.map(
+      ({ scenario, connections, app, baseline }) =>
+        `| ${scenario} | ${connections} | ${Math.round(baseline.requestsPerSecond)} | ${Math.round(app.requestsPerSecond)} | ` +
+        `${ratio(app.requestsPerSecond, baseline.requestsPerSecond)} | ${baseline.p50} / ${baseline.p99} | ${app.p50} / ${app.p99} | ` +
+        `${ratio(app.p99, baseline.p99)} | ${app.roundTripsUnderLoad?.toFixed(2)} |`,
+    ),
+  ]
+  console.log(lines.join('\n'))
+  console.log('')
+  console.log(`| Measure | Value |\n| --- | --- |`)
+  for (const [scenario, trips] of Object.entries(roundTrips)) {
+    console.log(
+      `| DB round trips per request, ${scenario} (app / baseline) | ${trips.app} / ${trips.baseline} |`,
+    )
+  }
+  console.log(
+    `| DB round trips for a save with JavaScript (action + revalidation) | ${scriptedSave} |`,
+  )
+  console.log(`| Outbound requests to non-loopback hosts | ${report.outboundRequests} |`)
+  console.log(`| Requests to Clerk | ${report.clerkRequests} |`)
+  console.log(
+    `| First-visit JavaScript for / (gzip) | ${(javascriptGzipBytes / 1024).toFixed(1)} KB |`,
+  )
+  console.log(
+    `| Cold start to first 200 on /healthz (median of ${report.coldStartMs.runs.length}) | ${Math.round(report.coldStartMs.median)} ms |`,
+  )
+  console.log(`| Server RSS after load | ${(rssAfterLoadBytes / 1024 / 1024).toFixed(0)} MiB |`)
+  console.log(
+    `| 5xx and socket errors | ${rows.reduce((sum, row) => sum + row.app.serverErrors + row.app.socketErrors, 0)} |`,
+  )
+  if (profileSummary.length > 0) {
+    console.log('')
+    console.log(`| Where the app's CPU time goes under GET / (self time) | Share |\n| --- | ---: |`)
+    for (const { area, share } of profileSummary.slice(0, 8)) {
+      console.log(`| ${area} | ${(share * 100).toFixed(1)} % |`)
+    }
+  }
+  console.log('')
+  console.log(
+    `Machine: ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}; ${report.database}; written to .bench/results.json`,
+  )
+}
+
 async function main() {
   log(`bench: ${quick ? 'quick' : 'full'} run, ${settings.users} users`)
   // Always a fresh production build: a build/ left by another command may be of another mode.
@@ -343,21 +474,9 @@ async function main() {
     HOST: '127.0.0.1',
   }
 
-  // Seed: N users with a quote each, and a session for each from the local identity issuer.
-  const identity = localIdentity(dataDir)
-  const emails = Array.from({ length: settings.users }, (_, index) => `bench-${index}@example.com`)
-  const seed = postgres(databaseUrl, { max: 1, onnotice: () => {} })
-  await seed`delete from user_messages where user_id like 'user_local_%'`
-  await seed`
-    insert into user_messages (user_id, message)
-    select * from unnest(${emails.map(localUserId)}::text[], ${emails.map((_, i) => `Quote number ${i}`)}::text[])`
-  await seed.end()
-  const cookies = emails.map((email) => {
-    const session = mintSessionToken(identity, { email, name: email, origin: appUrl })
-    return `__session=${session.token}; __client_uat=${session.iat}`
-  })
+  const cookies = await seedUsers(databaseUrl, dataDir, appUrl)
 
-  const servers: Record<ServerName, { child: ChildProcess; url: string }> = {
+  const servers: Servers = {
     app: { child: await startServer('app', { ...env, PORT: String(appPort) }), url: appUrl },
     baseline: {
       child: await startServer('baseline', { ...env, PORT: String(baselinePort) }),
@@ -390,36 +509,7 @@ async function main() {
     )
   }
 
-  const rows = []
-  for (const scenario of scenarios) {
-    for (const connections of settings.connections) {
-      const results = {} as Record<ServerName, Awaited<ReturnType<typeof measure>>>
-      for (const server of ['baseline', 'app'] as const) {
-        log(`bench: ${scenario.name}, ${connections} connections, ${server}`)
-        await measure(servers[server].url, scenario, connections, settings.warmup, cookies)
-        await ask(servers[server].child, 'reset')
-        results[server] = await measure(
-          servers[server].url,
-          scenario,
-          connections,
-          settings.duration,
-          cookies,
-        )
-        const counted = await ask(servers[server].child, 'counters')
-        const failures = results[server].unexpected + results[server].socketErrors
-        if (failures > 0) {
-          problems.push(
-            `${server}, ${scenario.name}, ${connections} connections: ${results[server].unexpected} unexpected statuses ` +
-              `(${results[server].serverErrors} 5xx), ${results[server].socketErrors} socket errors`,
-          )
-        }
-        Object.assign(results[server], {
-          roundTripsUnderLoad: counted.database / Math.max(1, results[server].total),
-        })
-      }
-      rows.push({ scenario: scenario.name, connections, ...results })
-    }
-  }
+  const rows = await measureRows(servers, cookies, problems)
 
   const counters = await ask(servers.app.child, 'counters')
   if (counters.outbound > 0)
@@ -450,7 +540,7 @@ async function main() {
   const starts: number[] = []
   for (let run = 0; run < settings.coldStarts; run++) starts.push(await coldStart(env))
 
-  const report = {
+  const report: Report = {
     date: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     mode: quick ? 'quick' : 'full',
@@ -472,50 +562,7 @@ async function main() {
   mkdirSync('.bench', { recursive: true })
   writeFileSync('.bench/results.json', `${JSON.stringify(report, null, 2)}\n`)
 
-  const lines = [
-    `| Scenario | Conn. | Baseline req/s | App req/s | App / baseline | Baseline p50 / p99 ms | App p50 / p99 ms | p99 ratio | DB trips / req |`,
-    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
-    ...rows.map(
-      ({ scenario, connections, app, baseline }) =>
-        `| ${scenario} | ${connections} | ${Math.round(baseline.requestsPerSecond)} | ${Math.round(app.requestsPerSecond)} | ` +
-        `${ratio(app.requestsPerSecond, baseline.requestsPerSecond)} | ${baseline.p50} / ${baseline.p99} | ${app.p50} / ${app.p99} | ` +
-        `${ratio(app.p99, baseline.p99)} | ${(app as { roundTripsUnderLoad?: number }).roundTripsUnderLoad?.toFixed(2)} |`,
-    ),
-  ]
-  console.log(lines.join('\n'))
-  console.log('')
-  console.log(`| Measure | Value |\n| --- | --- |`)
-  for (const [scenario, trips] of Object.entries(roundTrips)) {
-    console.log(
-      `| DB round trips per request, ${scenario} (app / baseline) | ${trips.app} / ${trips.baseline} |`,
-    )
-  }
-  console.log(
-    `| DB round trips for a save with JavaScript (action + revalidation) | ${scriptedSave} |`,
-  )
-  console.log(`| Outbound requests to non-loopback hosts | ${counters.outbound} |`)
-  console.log(`| Requests to Clerk | ${counters.clerk} |`)
-  console.log(
-    `| First-visit JavaScript for / (gzip) | ${(javascriptGzipBytes / 1024).toFixed(1)} KB |`,
-  )
-  console.log(
-    `| Cold start to first 200 on /healthz (median of ${starts.length}) | ${Math.round(median(starts))} ms |`,
-  )
-  console.log(`| Server RSS after load | ${(rssAfterLoad / 1024 / 1024).toFixed(0)} MiB |`)
-  console.log(
-    `| 5xx and socket errors | ${rows.reduce((sum, row) => sum + row.app.serverErrors + row.app.socketErrors, 0)} |`,
-  )
-  if (profileSummary.length > 0) {
-    console.log('')
-    console.log(`| Where the app's CPU time goes under GET / (self time) | Share |\n| --- | ---: |`)
-    for (const { area, share } of profileSummary.slice(0, 8)) {
-      console.log(`| ${area} | ${(share * 100).toFixed(1)} % |`)
-    }
-  }
-  console.log('')
-  console.log(
-    `Machine: ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}; ${report.database}; written to .bench/results.json`,
-  )
+  printReport(report)
 
   if (problems.length > 0) {
     console.error(`\nbench: functional problems:\n- ${problems.join('\n- ')}`)

@@ -6,20 +6,16 @@ import { test as base, expect, type Page } from '@playwright/test'
 import { LOCAL_FRONTEND_API, localUserId } from '../../app/auth/local-identity.server'
 import { e2eDataDir, screenshotDir } from '../helpers/e2e-paths'
 import { now, sessionToken } from '../helpers/sessions'
-
-const loopback = new Set(['127.0.0.1', 'localhost', '[::1]'])
+import { isLoopback } from '../helpers/loopback.mjs'
+import { uniqueEmail } from '../helpers/users'
 
 export interface TestUser {
   email: string
   name?: string
 }
 
-let users = 0
 /** A user no other test uses, so tests can run in parallel against one database. */
-export function newUser(name = 'Ada Lovelace'): TestUser {
-  users += 1
-  return { email: `user-${process.pid}-${Date.now()}-${users}@example.com`, name }
-}
+export const newUser = (name = 'Ada Lovelace'): TestUser => ({ email: uniqueEmail(), name })
 
 /** Signs `user` in, in the page's browser context, through the local sign-in endpoint. */
 export async function signIn(page: Page, user: TestUser) {
@@ -41,7 +37,7 @@ export const test = base.extend<{ offsiteRequests: string[]; user: TestUser }>({
       const consoleErrors: string[] = []
       page.on('request', (request) => {
         const url = new URL(request.url())
-        if (url.protocol !== 'data:' && !loopback.has(url.hostname)) offsite.push(request.url())
+        if (url.protocol !== 'data:' && !isLoopback(url.hostname)) offsite.push(request.url())
       })
       page.on('console', (message) => {
         if (message.type() === 'error') consoleErrors.push(message.text())

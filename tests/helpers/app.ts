@@ -1,4 +1,5 @@
 import { createRequestHandler, type ServerBuild } from 'react-router'
+import { uniqueEmail } from './users'
 
 export const ORIGIN = 'http://localhost'
 
@@ -54,14 +55,12 @@ export function setCookies(
   return cookies
 }
 
-let signIns = 0
 /** A new user, signed in through the local sign-in endpoint: the session cookies, by name. */
 export async function signedInUser(
   handle: (request: Request) => Promise<Response>,
   name = 'Ada Lovelace',
 ): Promise<{ email: string; cookies: Record<string, string> }> {
-  signIns += 1
-  const email = `user-${process.pid}-${Date.now()}-${signIns}@example.com`
+  const email = uniqueEmail()
   const response = await handle(post('/sign-in', { email, name }))
   if (response.status !== 303) throw new Error(`sign-in answered ${response.status}`)
   const cookies = Object.fromEntries(

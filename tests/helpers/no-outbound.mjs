@@ -3,14 +3,14 @@
 // as one JSON line {"outbound": "<origin>"}, which the test then looks for.
 import http from 'node:http'
 import https from 'node:https'
+import { isLoopback } from './loopback.mjs'
 
-const loopback = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 const report = (origin) => process.stderr.write(`${JSON.stringify({ outbound: origin })}\n`)
 
 const realFetch = globalThis.fetch
 globalThis.fetch = (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input))
-  if (!loopback.has(url.hostname)) {
+  if (!isLoopback(url.hostname)) {
     report(url.origin)
     return Promise.reject(new TypeError(`refused: a request to ${url.origin}`))
   }
@@ -29,7 +29,7 @@ for (const [module, protocol] of [
         typeof first === 'string' || first instanceof URL
           ? new URL(first)
           : new URL(`${first.protocol ?? protocol}//${first.hostname ?? first.host ?? 'localhost'}`)
-      if (!loopback.has(url.hostname)) {
+      if (!isLoopback(url.hostname)) {
         report(url.origin)
         throw new TypeError(`refused: a request to ${url.origin}`)
       }

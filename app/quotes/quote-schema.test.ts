@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from './quote-form'
+import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from './quote-schema'
 
 const astral = '🙂' // one code point, two UTF-16 units, four UTF-8 bytes
 

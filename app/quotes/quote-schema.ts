@@ -22,7 +22,7 @@ const MESSAGES = {
     'Your quote contains an incomplete character (a lone UTF-16 surrogate). Retype it and try again.',
 }
 
-export const quoteText = z
+const quoteText = z
   .pipe(
     z.string({ error: MESSAGES.empty }).check(
       z.refine((text) => !text.includes('\u0000'), { error: MESSAGES.nul, abort: true }),
@@ -43,6 +43,15 @@ export const quoteText = z
       }
     }),
   )
+
+/**
+ * What the home page's forms ask for, by their `intent`: a save carries its quote, a delete
+ * nothing. Any other field is ignored (a user id comes from the session, never from the form).
+ */
+export const quoteChange = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('save'), quote: quoteText }),
+  z.object({ intent: z.literal('delete') }),
+])
 
 /** The first message for a quote that breaks a rule, or the cleaned text. */
 export function checkQuote(

@@ -1,0 +1,89 @@
+import { createCookie } from 'react-router'
+import { z } from 'zod'
+import { clearedCookie, readCookie } from '../http/cookies.server'
+import { secureCookies } from '../http/origin.server'
+import { cookieSecret } from './session.server'
+
+/**
+ * A quote typed in a session that ended (a no-JS save after the session expired), kept for
+ * 15 minutes in an HttpOnly cookie and shown again once its user is back. It names that user,
+ * expires, and is signed, so it can be neither forged nor given to someone else. Over https it is
+ * `__Host-quotebook_draft`, which no sibling subdomain can set.
+ */
+const DRAFT = 'quotebook_draft'
+const DRAFT_SECONDS = 15 * 60
+// Enough for 500 four-byte characters and then some; the whole cookie stays below the 4 KB a
+// browser keeps per cookie (4096 bytes with its name and attributes).
+const DRAFT_MAX_CODE_POINTS = 600
+const DRAFT_MAX_COOKIE_BYTES = 4000
+
+const options = {
+  path: '/',
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  maxAge: DRAFT_SECONDS,
+  secrets: [cookieSecret],
+}
+const drafts = {
+  plain: createCookie(DRAFT, options),
+  secure: createCookie(`__Host-${DRAFT}`, { ...options, secure: true }),
+}
+const draftCookieOf = (request: Request) => (secureCookies(request) ? drafts.secure : drafts.plain)
+
+/**
+ * A kept draft: the text, and the user whose session it was typed in. `user` is null when the
+ * request carried no session token the app could read a user from (signed out in another tab):
+ * such a draft is shown on the sign-in page, to whoever is at this browser now, and to no one
+ * after signing in.
+ */
+export interface Draft {
+  user: string | null
+  text: string
+}
+
+// The signed value carries its own expiry, so a copy is worthless after it, whatever a browser
+// does with Max-Age.
+const draftValue = z.object({
+  user: z.string().min(1).nullable(),
+  text: z.string().min(1),
+  until: z.number(),
+})
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+export async function draftCookie(request: Request, { user, text }: Draft): Promise<string> {
+  const cookie = draftCookieOf(request)
+  const until = nowSeconds() + DRAFT_SECONDS
+  let kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS)
+  for (;;) {
+    const header = await cookie.serialize({ user, text: kept.join(''), until })
+    // Characters JSON escapes (controls, quotes) grow the cookie: shorten the draft until a
+    // browser keeps it, rather than lose all of it.
+    if (header.length <= DRAFT_MAX_COOKIE_BYTES || kept.length === 0) return header
+    kept = kept.slice(0, Math.floor(kept.length * 0.9))
+  }
+}
+
+/** The request's draft, if its signature holds and it has not expired; else null. */
+export async function readDraft(request: Request): Promise<Draft | null> {
+  // React Router's parse answers null for a bad signature and throws on nothing.
+  const value: unknown = await draftCookieOf(request).parse(request.headers.get('Cookie'))
+  const parsed = draftValue.safeParse(value)
+  if (!parsed.success || parsed.data.until < nowSeconds()) return null
+  const { user, text } = parsed.data
+  return { user, text: [...text].slice(0, DRAFT_MAX_CODE_POINTS).join('') }
+}
+
+/** The text of the request's draft when it was kept for `user`, else null. */
+export async function draftFor(request: Request, user: string): Promise<string | null> {
+  const kept = await readDraft(request)
+  return kept?.user === user ? kept.text : null
+}
+
+/** Removes the draft once the home page has been shown, if the request carried one. */
+export function consumedDraft(request: Request): string[] {
+  const { name } = draftCookieOf(request)
+  return readCookie(request, name) === undefined
+    ? []
+    : [clearedCookie(name, secureCookies(request))]
+}
