@@ -6,10 +6,7 @@ const FORM_MAX_BYTES = 16 * 1024
  * The body of a form post, read only when it is what a form sends and no larger than
  * `maxBytes`: 415 for another content type, 413 for a larger body, before any of it is parsed.
  */
-async function readForm(
-  request: Request,
-  maxBytes = FORM_MAX_BYTES,
-): Promise<URLSearchParams> {
+async function readForm(request: Request, maxBytes = FORM_MAX_BYTES): Promise<URLSearchParams> {
   const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/x-www-form-urlencoded') {
     throw data('Send the form as application/x-www-form-urlencoded.', { status: 415 })

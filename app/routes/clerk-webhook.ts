@@ -36,7 +36,10 @@ export async function action({ request, context }: Route.ActionArgs) {
     } catch (error) {
       // Svix retries a delivery that fails, so the deletion happens once the database is back.
       const { status } = databaseFailure(error, { context, request }, 'deleted')
-      return Response.json({ error: 'The deletion could not be made now.' }, { status })
+      return Response.json(
+        { error: 'The deletion could not be made now.' },
+        { status: status === 503 ? 503 : 500 },
+      )
     }
   }
   return Response.json({ received: true })

@@ -40,7 +40,8 @@ export async function loader(args: Route.LoaderArgs) {
   ])
   return data(
     {
-      quote,
+      // Only what the page shows reaches the browser.
+      quote: quote && { text: quote.text },
       view,
       draft: await draftFor(request, userId),
       status: readStatus(request),
