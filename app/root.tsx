@@ -6,8 +6,7 @@ import { ClerkProvider } from './components/clerk'
 import { ErrorPage } from './components/error-page'
 import { useNonce } from './components/nonce'
 import { SiteHeader } from './components/site-header'
-import { requestIdOf } from './http/request-id.server'
-import { frontDoor } from './http/security-headers.server'
+import { frontDoor, requestIdOf } from './http/front-door.server'
 import type { Route } from './+types/root'
 import './app.css'
 
@@ -18,7 +17,7 @@ export const middleware: Route.MiddlewareFunction[] = [frontDoor, ...authMiddlew
 export function loader(args: Route.LoaderArgs) {
   return rootAuthLoader(args, async () => ({
     authMode,
-    user: await sessionUser(args),
+    user: sessionUser(args),
     requestId: requestIdOf(args.context),
   }))
 }

@@ -9,7 +9,9 @@ import {
 } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { cookieAttributes } from '../http/cookies.server'
+import type { LoaderFunctionArgs, MiddlewareFunction } from 'react-router'
+import { cookieAttributes, withCookies } from '../http/cookies.server'
+import { safeRedirectPath } from './redirect'
 
 /**
  * The local identity issuer: without Clerk keys, the app signs session tokens in Clerk's format
@@ -149,3 +151,48 @@ export function clearedSessionCookies(options: CookieOptions): string[] {
     `__client_uat=0; ${cookieAttributes(options, 0)}`,
   ]
 }
+
+const sessionCookieNames = /(?:^|;\s*)(?:__session|__client_uat)=/
+
+/**
+ * Local mode's middleware, before Clerk's. Clerk answers an expired session on a page load with a
+ * redirect to its Frontend API to refresh it (the "handshake"); there is no Frontend API here.
+ * That redirect, and any session Clerk refused, ends instead in a signed-out state with the
+ * cookies cleared. `userOf` is who Clerk's middleware found signed in, if anyone
+ * (auth/session.server.ts); `secure`, whether the app is served over https.
+ */
+export const endRefusedLocalSessions =
+  ({
+    userOf,
+    secure,
+  }: {
+    userOf: (args: Pick<LoaderFunctionArgs, 'context'>) => unknown
+    secure: (request: Request) => boolean
+  }): MiddlewareFunction<Response> =>
+  async (args, next) => {
+    const response = await next()
+    const { request } = args
+    if (!sessionCookieNames.test(request.headers.get('Cookie') ?? '')) return response
+    const cleared = () => clearedSessionCookies({ secure: secure(request) })
+    const location = response.headers.get('Location') ?? ''
+    if (response.status === 307 && new URL(location, request.url).hostname === LOCAL_FRONTEND_API) {
+      const url = new URL(request.url)
+      const headers = new Headers({
+        Location: safeRedirectPath(`${url.pathname}${url.search}`),
+        'Cache-Control': 'no-store',
+      })
+      // Clerk's reason goes along, for the server's debug log (never to the client in production).
+      for (const [name, value] of response.headers) {
+        if (name.startsWith('x-clerk-auth-')) headers.set(name, value)
+      }
+      return new Response(null, { status: 302, headers: withCookies(cleared(), headers) })
+    }
+    if (userOf(args)) return response
+    const setsSession = response.headers
+      .getSetCookie()
+      .some((cookie) => cookie.startsWith('__session='))
+    if (!setsSession) {
+      for (const cookie of cleared()) response.headers.append('Set-Cookie', cookie)
+    }
+    return response
+  }

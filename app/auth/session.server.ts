@@ -1,13 +1,16 @@
 import { hkdfSync } from 'node:crypto'
 import { clerkMiddleware, getAuth, verifyToken } from '@clerk/react-router/server'
-import { type LoaderFunctionArgs, type MiddlewareFunction, redirect } from 'react-router'
-import { z } from 'zod'
+import {
+  createContext,
+  type LoaderFunctionArgs,
+  type MiddlewareFunction,
+  redirect,
+} from 'react-router'
 import { type AuthMode, authMode, env } from '../env.server'
-import { appOrigin } from '../http/origin.server'
+import { appOrigin, secureCookies } from '../http/front-door.server'
 import { logLine } from '../http/log.server'
 import { safeRedirectPath } from './redirect'
-import { localClerkKeys, localIdentity } from './local-identity.server'
-import { endRefusedLocalSessions } from './local-sessions.server'
+import { endRefusedLocalSessions, localClerkKeys, localIdentity } from './local-identity.server'
 
 /**
  * Who is signed in. Clerk's SDK verifies every session, in both modes:
@@ -132,22 +135,58 @@ const verifySession: MiddlewareFunction<Response> = (args, next) => {
   return clerkVerifySession(request ? { ...args, request } : args, next)
 }
 
-export const authMiddleware: MiddlewareFunction<Response>[] =
-  authMode === 'local'
-    ? [endRefusedLocalSessions(async (args) => (await authOf(args)).userId), verifySession]
-    : [verifySession]
+export interface SessionUser {
+  id: string
+  /** The name to show: the `name` claim, else the `email` claim, else null. */
+  displayName: string | null
+}
 
-type AuthArgs = Pick<LoaderFunctionArgs, 'request' | 'context' | 'params'>
+// A claim Clerk's session-token template may add, if it is a usable string.
+function profileClaim(value: unknown, maxLength: number): string | null {
+  if (typeof value !== 'string') return null
+  const trimmed = value.trim()
+  return trimmed.length > 0 && trimmed.length <= maxLength ? trimmed : null
+}
 
-// Clerk's getAuth builds its auth object anew on every call; one per request is enough. The
-// request's context is made for it alone, and is let go with it.
-const auths = new WeakMap<object, ReturnType<typeof getAuth>>()
+/**
+ * Who is signed in, decided once per request by the middleware below and read by every loader
+ * and action through `requireUserId` or `sessionUser`. Clerk's `getAuth` builds its auth object
+ * anew on each call, so it is called here only. The name comes from the session token's `name`
+ * or `email` claim; no call to Clerk's Backend API is made.
+ */
+const sessionUserContext = createContext<SessionUser | null>(null)
 
-/** Clerk's verdict on the request's session, built once per request. */
-function authOf(args: AuthArgs): ReturnType<typeof getAuth> {
-  let auth = auths.get(args.context)
-  if (auth === undefined) auths.set(args.context, (auth = getAuth(args as LoaderFunctionArgs)))
-  return auth
+const knowSessionUser: MiddlewareFunction<Response> = async (args, next) => {
+  const { userId, sessionClaims } = await getAuth(args as unknown as LoaderFunctionArgs)
+  args.context.set(
+    sessionUserContext,
+    userId
+      ? {
+          id: userId,
+          displayName:
+            profileClaim(sessionClaims?.name, 200) ?? profileClaim(sessionClaims?.email, 320),
+        }
+      : null,
+  )
+  return next()
+}
+
+export const authMiddleware: MiddlewareFunction<Response>[] = [
+  ...(authMode === 'local'
+    ? [endRefusedLocalSessions({ userOf: sessionUser, secure: secureCookies })]
+    : []),
+  verifySession,
+  knowSessionUser,
+]
+
+type AuthArgs = Pick<LoaderFunctionArgs, 'request' | 'context'>
+
+/**
+ * The signed-in user, or null, from the session Clerk verified for this request. Null too when
+ * Clerk's middleware answered the request itself (a handshake redirect) before deciding.
+ */
+export function sessionUser({ context }: Pick<AuthArgs, 'context'>): SessionUser | null {
+  return context.get(sessionUserContext)
 }
 
 /**
@@ -159,8 +198,8 @@ export async function requireUserId(
   args: AuthArgs,
   { signedOut }: { signedOut?: () => Promise<HeadersInit | undefined> } = {},
 ): Promise<string> {
-  const { userId } = await authOf(args)
-  if (userId) return userId
+  const user = sessionUser(args)
+  if (user) return user.id
   const headers = await signedOut?.()
   const url = new URL(args.request.url)
   url.searchParams.delete('index') // React Router's marker for a form posted to an index route
@@ -170,29 +209,6 @@ export async function requireUserId(
     status: args.request.method === 'GET' || args.request.method === 'HEAD' ? 302 : 303,
     headers,
   })
-}
-
-const profileClaims = z.object({
-  name: z.string().trim().min(1).max(200).optional().catch(undefined),
-  email: z.string().trim().min(1).max(320).optional().catch(undefined),
-})
-
-export interface SessionUser {
-  id: string
-  /** The name to show: the `name` claim, else the `email` claim, else null. */
-  displayName: string | null
-}
-
-/**
- * The signed-in user, or null, from the verified session alone. Clerk adds `name` and `email`
- * to its session token when the dashboard's session-token template asks for them; no call to
- * Clerk's Backend API is made.
- */
-export async function sessionUser(args: AuthArgs): Promise<SessionUser | null> {
-  const { userId, sessionClaims } = await authOf(args)
-  if (!userId) return null
-  const claims = profileClaims.parse(sessionClaims ?? {})
-  return { id: userId, displayName: claims.name ?? claims.email ?? null }
 }
 
 // A key this server holds to check a session token's signature with, or none: in Clerk mode

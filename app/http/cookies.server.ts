@@ -1,7 +1,8 @@
 /**
- * The app's cookies, as HTTP sees them: the attributes they all share, reading one by name, and
- * the one-shot status cookie. (The kept draft, which belongs to a user, is in auth/draft.server.ts.)
- * `secure` is whether the app is served over https (http/origin.server.ts); this module reads no
+ * The app's cookies, as HTTP sees them: the attributes they all share, reading one by name,
+ * clearing one, and setting several. (What they carry is decided elsewhere: the session in
+ * auth/, the status and the kept draft in quotes/carried-over.server.ts.)
+ * `secure` is whether the app is served over https (`secureCookies` in env.server.ts); this module reads no
  * environment, so the local issuer can use it anywhere, tests included.
  */
 
@@ -28,24 +29,3 @@ export function withCookies(cookies: string[], init?: HeadersInit): Headers {
   for (const cookie of cookies) headers.append('Set-Cookie', cookie)
   return headers
 }
-
-/**
- * `quotebook_status`: what the last change did, carried across its redirect (POST, redirect,
- * GET) and announced once on the page after it. Its value is one of two words, written as they
- * are: there is nothing to encode or sign.
- */
-export type Status = 'saved' | 'deleted'
-
-const STATUS = 'quotebook_status'
-
-export const statusCookie = (value: Status, secure: boolean) =>
-  `${STATUS}=${value}; ${cookieAttributes({ secure }, 60)}`
-
-export function readStatus(request: Request): Status | null {
-  const value = readCookie(request, STATUS)
-  return value === 'saved' || value === 'deleted' ? value : null
-}
-
-/** Removes the status cookie once read, if the request carried one. */
-export const consumedStatus = (request: Request, secure: boolean): string[] =>
-  readCookie(request, STATUS) === undefined ? [] : [clearedCookie(STATUS, secure)]

@@ -1,6 +1,6 @@
 import type { RouterContextProvider } from 'react-router'
 import { env } from '../env.server'
-import { requestIdOf } from './request-id.server'
+import { requestIdOf } from './front-door.server'
 
 /**
  * The server's log: one JSON object per line, on standard output (`debug`, `info`, `warn`) or

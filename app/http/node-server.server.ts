@@ -15,11 +15,13 @@ import { env } from '../env.server'
 import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
 import { describeError, type Level, logLine, routeConsoleToLog } from './log.server'
 import {
+  appHeaders,
+  CROSS_SITE_REFUSAL,
+  isCrossSiteWrite,
   newRequestIdentity,
   type RequestIdentity,
   requestIdentityContext,
-} from './request-id.server'
-import { appHeaders, CROSS_SITE_REFUSAL, isCrossSiteWrite } from './security-headers.server'
+} from './front-door.server'
 import { chooseEncoding, loadStaticFiles, matchesIfNoneMatch } from './static-files.server'
 
 /**

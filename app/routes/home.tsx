@@ -7,10 +7,8 @@ import { QuoteForm } from '../components/quote-form'
 import { requestDeadline } from '../db/client.server'
 import { databaseFailure } from '../db/errors.server'
 import { deleteQuote, getQuoteForUser, saveQuote } from '../db/user-messages.server'
-import { consumedDraft, draftCookie, draftFor } from '../auth/draft.server'
-import { consumedStatus, readStatus, statusCookie, withCookies } from '../http/cookies.server'
 import { readFields } from '../http/form.server'
-import { secureCookies } from '../http/origin.server'
+import { carriedOver, draftCookie, statusCookie } from '../quotes/carried-over.server'
 import { type HomeState, homeScreen, type PendingChange } from '../quotes/home-view'
 import { checkQuote, quoteChange } from '../quotes/quote-schema'
 import type { Route } from './+types/home'
@@ -34,18 +32,10 @@ export async function loader(args: Route.LoaderArgs) {
     : search.has('delete')
       ? 'confirm-delete'
       : 'show'
-  const headers = withCookies([
-    ...consumedDraft(request),
-    ...consumedStatus(request, secureCookies(request)),
-  ])
+  const { draft, status, headers } = await carriedOver(request, userId)
   return data(
-    {
-      // Only what the page shows reaches the browser.
-      quote: quote && { text: quote.text },
-      view,
-      draft: await draftFor(request, userId),
-      status: readStatus(request),
-    },
+    // Only what the page shows reaches the browser.
+    { quote: quote && { text: quote.text }, view, draft, status },
     { headers },
   )
 }
@@ -88,7 +78,7 @@ async function save(args: Route.ActionArgs, userId: string, quote: string, typed
   }
   return redirect('/', {
     status: 303,
-    headers: { 'Set-Cookie': statusCookie('saved', secureCookies(args.request)) },
+    headers: { 'Set-Cookie': statusCookie(args.request, 'saved') },
   })
 }
 
@@ -102,7 +92,7 @@ async function remove(args: Route.ActionArgs, userId: string) {
   }
   return redirect('/', {
     status: 303,
-    headers: { 'Set-Cookie': statusCookie('deleted', secureCookies(args.request)) },
+    headers: { 'Set-Cookie': statusCookie(args.request, 'deleted') },
   })
 }
 

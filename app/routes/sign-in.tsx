@@ -5,11 +5,11 @@ import { readFields } from '../http/form.server'
 import { type SignInFormErrors, signInForm } from '../auth/sign-in-form'
 import { mintSessionToken, SESSION_SECONDS, sessionCookies } from '../auth/local-identity.server'
 import { authMode, issuer, sessionUser } from '../auth/session.server'
-import { appOrigin, secureCookies } from '../http/origin.server'
 import { withCookies } from '../http/cookies.server'
 import { SignIn } from '../components/clerk'
 import { env } from '../env.server'
-import { readDraft } from '../auth/draft.server'
+import { appOrigin, secureCookies } from '../http/front-door.server'
+import { readDraft } from '../quotes/carried-over.server'
 import type { Route } from './+types/sign-in'
 
 export function meta(): Route.MetaDescriptors {
@@ -19,7 +19,7 @@ export function meta(): Route.MetaDescriptors {
 export async function loader(args: Route.LoaderArgs) {
   const redirectUrl = safeRedirectPath(new URL(args.request.url).searchParams.get('redirect_url'))
   // Already signed in (in Clerk mode, perhaps just now, by the refresh on this GET): go on.
-  if (await sessionUser(args)) throw redirect(redirectUrl)
+  if (sessionUser(args)) throw redirect(redirectUrl)
   return {
     authMode,
     redirectUrl,

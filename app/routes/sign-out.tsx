@@ -2,7 +2,7 @@ import { data, redirect } from 'react-router'
 import { clearedSessionCookies } from '../auth/local-identity.server'
 import { authMode } from '../auth/session.server'
 import { withCookies } from '../http/cookies.server'
-import { secureCookies } from '../http/origin.server'
+import { secureCookies } from '../http/front-door.server'
 import type { Route } from './+types/sign-out'
 
 // Clerk mode signs out through Clerk's <UserButton />; this endpoint is local mode's.

@@ -1,8 +1,14 @@
 import { createCookie } from 'react-router'
 import { z } from 'zod'
-import { clearedCookie, readCookie } from '../http/cookies.server'
-import { secureCookies } from '../http/origin.server'
-import { cookieSecret } from './session.server'
+import { cookieSecret } from '../auth/session.server'
+import { secureCookies } from '../http/front-door.server'
+import { clearedCookie, cookieAttributes, readCookie, withCookies } from '../http/cookies.server'
+
+/**
+ * What a change carries across its redirect (POST, redirect, GET) to the page after it: a
+ * one-shot status ("Your quote was saved."), and the text of a save whose session had ended,
+ * kept for the user it was typed for. The home page reads and clears both in one call.
+ */
 
 /**
  * A quote typed in a session that ended (a no-JS save after the session expired), kept for
@@ -75,15 +81,38 @@ export async function readDraft(request: Request): Promise<Draft | null> {
 }
 
 /** The text of the request's draft when it was kept for `user`, else null. */
-export async function draftFor(request: Request, user: string): Promise<string | null> {
+async function draftFor(request: Request, user: string): Promise<string | null> {
   const kept = await readDraft(request)
   return kept?.user === user ? kept.text : null
 }
 
-/** Removes the draft once the home page has been shown, if the request carried one. */
-export function consumedDraft(request: Request): string[] {
-  const { name } = draftCookieOf(request)
-  return readCookie(request, name) === undefined
-    ? []
-    : [clearedCookie(name, secureCookies(request))]
+/**
+ * `quotebook_status`: what the last change did, announced once on the page after it. Its value
+ * is one of two words, written as they are: there is nothing to encode or sign.
+ */
+export type Status = 'saved' | 'deleted'
+
+const STATUS = 'quotebook_status'
+
+export const statusCookie = (request: Request, value: Status) =>
+  `${STATUS}=${value}; ${cookieAttributes({ secure: secureCookies(request) }, 60)}`
+
+function readStatus(request: Request): Status | null {
+  const value = readCookie(request, STATUS)
+  return value === 'saved' || value === 'deleted' ? value : null
+}
+
+/**
+ * What the last change left for `user`'s page: its status, and the draft if it was kept for
+ * them; with the headers that clear both, so each is shown once.
+ */
+export async function carriedOver(request: Request, user: string) {
+  const secure = secureCookies(request)
+  const draftName = draftCookieOf(request).name
+  const cleared = [draftName, STATUS].filter((name) => readCookie(request, name) !== undefined)
+  return {
+    status: readStatus(request),
+    draft: cleared.includes(draftName) ? await draftFor(request, user) : null,
+    headers: withCookies(cleared.map((name) => clearedCookie(name, secure))),
+  }
 }

@@ -1,16 +1,47 @@
-import type { MiddlewareFunction } from 'react-router'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createContext, type MiddlewareFunction, type RouterContextProvider } from 'react-router'
 import { authMode, clerkFrontendApi, env } from '../env.server'
-import { appOrigin } from './origin.server'
-import {
-  newRequestIdentity,
-  type RequestIdentity,
-  requestIdentityContext,
-} from './request-id.server'
 
 /**
- * The headers every response of the app carries, and the cross-site check that React Router's
- * own leaves open. Everything but the nonce and the request id is computed once, at start-up.
+ * What every request gets before any route runs: its identity (an id and a CSP nonce), the
+ * public origin it is judged by, the cross-site check that React Router's own leaves open, and
+ * the headers every response carries.
+ * The production server (http/node-server.server.ts) does it; the `frontDoor` middleware below
+ * does the same where there is no such server. Everything but the nonce and the id is computed
+ * once, at start-up.
  */
+
+/**
+ * What the app knows of a request before any route runs: its id, which is in the `X-Request-Id`
+ * response header, in every log line about the request and on any error page, so a user's report
+ * finds its log entry; and the CSP nonce of the page it renders. Made once per request and
+ * handed to React Router in the request context.
+ */
+export interface RequestIdentity {
+  id: string
+  nonce: string
+}
+
+export const requestIdentityContext = createContext<RequestIdentity | null>(null)
+
+export const newRequestIdentity = (): RequestIdentity => ({
+  id: randomUUID(),
+  nonce: randomBytes(16).toString('base64'),
+})
+
+export const requestIdOf = (context: Readonly<RouterContextProvider>) =>
+  context.get(requestIdentityContext)?.id ?? 'unknown'
+
+export const nonceOf = (context: Readonly<RouterContextProvider>) =>
+  context.get(requestIdentityContext)?.nonce ?? ''
+
+/**
+ * The origin the app is served at: APP_URL, or in development the request's own (whatever host
+ * and port Vite picked). Sessions are accepted only for it; cookies are Secure when it is https.
+ */
+export const appOrigin = (request: Request) => env.APP_URL ?? new URL(request.url).origin
+
+export const secureCookies = (request: Request) => appOrigin(request).startsWith('https:')
 
 const development = env.NODE_ENV === 'development'
 
