@@ -7,7 +7,7 @@ import { LOCAL_FRONTEND_API, localUserId } from '../../app/auth/local-identity.s
 import { e2eDataDir, screenshotDir } from '../helpers/e2e-paths'
 import { now, sessionToken } from '../helpers/sessions'
 import { isLoopback } from '../helpers/loopback.mjs'
-import { uniqueEmail } from '../helpers/users'
+import { type Send, signIn as signInAs, uniqueEmail } from '../helpers/users'
 
 export interface TestUser {
   email: string
@@ -17,13 +17,29 @@ export interface TestUser {
 /** A user no other test uses, so tests can run in parallel against one database. */
 export const newUser = (name = 'Ada Lovelace'): TestUser => ({ email: uniqueEmail(), name })
 
-/** Signs `user` in, in the page's browser context, through the local sign-in endpoint. */
+/**
+ * Requests sent through the page's browser context, so the cookies its answers set are the
+ * browser's (redirects not followed).
+ */
+const throughBrowser =
+  (page: Page): Send =>
+  async (request) => {
+    const answer = await page.request.fetch(request.url, {
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      data: Buffer.from(await request.arrayBuffer()),
+      maxRedirects: 0,
+    })
+    return new Response(null, {
+      status: answer.status(),
+      headers: answer.headersArray().map(({ name, value }) => [name, value] as [string, string]),
+    })
+  }
+
+/** Signs `user` in, in the page's browser context, the way every test signs in (helpers/users). */
 export async function signIn(page: Page, user: TestUser) {
-  const response = await page.request.post('/sign-in', {
-    form: { email: user.email, name: user.name ?? '' },
-    maxRedirects: 0,
-  })
-  expect(response.status(), 'local sign-in').toBe(303)
+  const origin = test.info().project.use.baseURL!
+  await signInAs(throughBrowser(page), origin, { email: user.email, name: user.name ?? '' })
 }
 
 /**

@@ -1,5 +1,4 @@
 import { createRequestHandler, type ServerBuild } from 'react-router'
-import { uniqueEmail } from './users'
 
 export const ORIGIN = 'http://localhost'
 
@@ -53,18 +52,4 @@ export function setCookies(
     cookies.set(pair.slice(0, index), { value: pair.slice(index + 1), attributes })
   }
   return cookies
-}
-
-/** A new user, signed in through the local sign-in endpoint: the session cookies, by name. */
-export async function signedInUser(
-  handle: (request: Request) => Promise<Response>,
-  name = 'Ada Lovelace',
-): Promise<{ email: string; cookies: Record<string, string> }> {
-  const email = uniqueEmail()
-  const response = await handle(post('/sign-in', { email, name }))
-  if (response.status !== 303) throw new Error(`sign-in answered ${response.status}`)
-  const cookies = Object.fromEntries(
-    [...setCookies(response)].map(([key, { value }]) => [key, value]),
-  )
-  return { email, cookies }
 }

@@ -100,23 +100,6 @@ export async function startProductionServer(
   }
 }
 
-/**
- * Signs in through the server's local sign-in, from its own origin (APP_URL unset or its own):
- * the session cookies as one `Cookie` header.
- */
-export async function signInTo(server: { url: string }, email: string): Promise<string> {
-  const answer = await fetch(`${server.url}/sign-in`, {
-    method: 'POST',
-    body: new URLSearchParams({ email, name: 'Test User' }),
-    redirect: 'manual',
-  })
-  if (answer.status !== 303) throw new Error(`sign-in answered ${answer.status}`)
-  return answer.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ')
-}
-
 /** A save as a browser without JavaScript posts it, the redirect not followed. */
 export const postSave = (server: { url: string }, cookie: string, quote: string) =>
   fetch(`${server.url}/?index`, {

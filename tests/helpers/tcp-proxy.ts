@@ -7,6 +7,8 @@ import { createServer, type Server, type Socket, connect } from 'node:net'
  * - `hold`: a frozen network. Bytes are kept, in order, in both directions; going back to
  *   `forward` delivers them. A client that closed meanwhile is closed towards the database only
  *   once its bytes are through, as a TCP close travels behind the data sent before it.
+ * And `down()`/`up()`: a database server that stopped. Its connections are cut and new ones are
+ * refused (the port stops listening) until `up()` listens on the same port again.
  */
 export type ProxyMode = 'forward' | 'blackhole' | 'hold'
 
@@ -59,11 +61,27 @@ export async function tcpProxy(targetPort: number) {
       else if (mode === 'hold') pair.toClient.push(chunk)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  const dropAll = () => {
+    for (const { client, upstream } of pairs) {
+      client.destroy()
+      upstream.destroy()
+    }
+    pairs.clear()
+  }
+  await listen(0)
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no proxy port')
+  const port = address.port
   return {
-    port: address.port,
+    port,
     setMode(next: ProxyMode) {
       const previous = mode
       mode = next
@@ -95,13 +113,19 @@ export async function tcpProxy(targetPort: number) {
     get mode() {
       return mode
     },
+    /** Cuts every connection and refuses new ones, as a database server that stopped. */
+    down: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        dropAll()
+      }),
+    /** Listens again, on the same port, after `down()`. */
+    up: () => listen(port),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const { client, upstream } of pairs) {
-          client.destroy()
-          upstream.destroy()
-        }
-        server.close(() => resolve())
+        if (!server.listening) resolve()
+        else server.close(() => resolve())
+        dropAll()
       }),
   }
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { localIdentity, localUserId } from '../../app/auth/local-identity.server'
-import { appHandler, cookieHeader, get, ORIGIN, post, signedInUser } from '../helpers/app'
+import { appHandler, cookieHeader, get, ORIGIN, post } from '../helpers/app'
+import { signIn } from '../helpers/users'
 import { storedQuote } from '../helpers/quotes'
 import { now, otherKey, sessionToken } from '../helpers/sessions'
 
@@ -184,7 +185,7 @@ const cases: Record<string, Case> = {
 
 describe('bad input', () => {
   test.each(Object.entries(cases))('%s', async (_, { send, status, stored = KEPT }) => {
-    const user = await signedInUser(handle)
+    const user = await signIn(handle, ORIGIN)
     expect(
       (await handle(post('/?index', { intent: 'save', quote: KEPT }, user.cookies))).status,
     ).toBe(303)
@@ -196,7 +197,7 @@ describe('bad input', () => {
   })
 
   test('HTML in a quote is escaped in the page', async () => {
-    const user = await signedInUser(handle)
+    const user = await signIn(handle, ORIGIN)
     await handle(saving('<script>alert(1)</script>')(user))
     const html = await (await handle(get('/', user.cookies))).text()
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { localUserId } from '../../app/auth/local-identity.server'
-import { appHandler, cookieHeader, ORIGIN, signedInUser } from '../helpers/app'
+import { appHandler, cookieHeader, ORIGIN } from '../helpers/app'
+import { signIn } from '../helpers/users'
 import { storedQuote } from '../helpers/quotes'
 
 // A test signing secret; each delivery below is signed here exactly as Svix signs Clerk's.
@@ -39,7 +40,7 @@ const userDeleted = (userId: string) => ({
 })
 
 async function userWithQuote() {
-  const user = await signedInUser(handle)
+  const user = await signIn(handle, ORIGIN)
   const save = new Request(`${ORIGIN}/?index`, {
     method: 'POST',
     body: new URLSearchParams({ intent: 'save', quote: 'Mine until I leave' }),

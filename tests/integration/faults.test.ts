@@ -1,61 +1,49 @@
-import { PGlite } from '@electric-sql/pglite'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { applyMigrations } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
-import {
-  postSave,
-  type RunningServer,
-  signInTo,
-  startProductionServer,
-} from '../helpers/production-server'
-import { freePort, tcpProxy } from '../helpers/tcp-proxy'
+import { postSave, type RunningServer, startProductionServer } from '../helpers/production-server'
+import { signIn } from '../helpers/users'
+import { tcpProxy } from '../helpers/tcp-proxy'
 
-// The production server, in its own process, in front of a database this test stops and starts:
-// an embedded PGlite served on a fixed port, reached through a proxy that can also swallow
-// traffic, as a database that hangs does.
+// The production server, in its own process, in front of a database (the Postgres server when
+// DATABASE_URL is set, else PGlite) reached through a proxy that can swallow traffic, as a
+// database that hangs does, or stop listening, as one that was stopped.
 const DEADLINE_MS = 1_000
 
-let db: PGlite
-let dbServer: PGLiteSocketServer
-let dbPort: number
+/** A new, migrated database, a proxy in front of it, and the production server behind both. */
+async function serverBehindProxy(deadlineMs: number) {
+  const database = await freshDatabase()
+  await applyMigrations({ databaseUrl: database.url, log: () => {} })
+  const proxy = await tcpProxy(Number(new URL(database.url).port))
+  const proxied = new URL(database.url)
+  proxied.port = String(proxy.port)
+  const app = await startProductionServer({
+    NODE_ENV: 'production',
+    AUTH_MODE: 'local',
+    DATABASE_URL: proxied.toString(),
+    QUERY_TIMEOUT_MS: String(deadlineMs),
+  })
+  return { database, proxy, app }
+}
+
+let database: FreshDatabase
 let proxy: Awaited<ReturnType<typeof tcpProxy>>
 let app: RunningServer
 let origin: string
 const log = () => app.output()
 let cookies = ''
 
-async function startDatabaseServer() {
-  dbServer = new PGLiteSocketServer({ db, host: '127.0.0.1', port: dbPort, maxConnections: 8 })
-  await dbServer.start()
-}
-
 beforeAll(async () => {
-  db = await PGlite.create()
-  dbPort = await freePort()
-  await startDatabaseServer()
-  await applyMigrations({
-    databaseUrl: `postgresql://postgres@127.0.0.1:${dbPort}/postgres?max=1`,
-    log: () => {},
-  })
-  proxy = await tcpProxy(dbPort)
-  app = await startProductionServer({
-    NODE_ENV: 'production',
-    AUTH_MODE: 'local',
-    DATABASE_URL: `postgresql://postgres@127.0.0.1:${proxy.port}/postgres?max=1`,
-    QUERY_TIMEOUT_MS: String(DEADLINE_MS),
-  })
+  ;({ database, proxy, app } = await serverBehindProxy(DEADLINE_MS))
   origin = app.url
-
-  cookies = await signInTo(app, 'faults@example.com')
+  ;({ cookie: cookies } = await signIn(fetch, app.url, { email: 'faults@example.com' }))
 })
 
 afterAll(async () => {
   await app?.stop()
   await proxy?.close()
-  await dbServer?.stop()
-  await db?.close()
+  await database?.drop()
 })
 
 const page = (path = '/') =>
@@ -76,7 +64,7 @@ function expectNothingLeaked(html: string) {
     /\n\s+at /,
     /ECONNREFUSED|ECONNRESET|AbortError|TimeoutError/,
     /postgres(ql)?:\/\//,
-    new RegExp(`:(${dbPort}|${proxy.port})\\b`),
+    new RegExp(`:(${new URL(database.url).port}|${proxy.port})\\b`),
   ]) {
     expect(html).not.toMatch(leak)
   }
@@ -119,7 +107,7 @@ describe('the production server when the database fails', () => {
   })
 
   test('a database that is stopped: 503, the typed text kept, and recovery once it is back', async () => {
-    await dbServer.stop()
+    await proxy.down()
     try {
       const { result: response, ms } = await timed(page())
       expect(response.status).toBe(503)
@@ -136,7 +124,7 @@ describe('the production server when the database fails', () => {
       expect(html).toContain('Save Quote')
       expectNothingLeaked(html)
     } finally {
-      await startDatabaseServer()
+      await proxy.up()
     }
     await expect.poll(async () => (await page()).status, { timeout: 10_000 }).toBe(200)
     expect((await fetch(`${origin}/healthz`)).status).toBe(200)
@@ -155,18 +143,8 @@ describe('a save on a network that freezes', () => {
   let owner: postgres.Sql
 
   beforeAll(async () => {
-    database = await freshDatabase()
-    await applyMigrations({ databaseUrl: database.url, log: () => {} })
+    ;({ database, proxy: frozen, app: own } = await serverBehindProxy(FROZEN_DEADLINE_MS))
     owner = postgres(database.url, { max: 1, onnotice: () => {} })
-    frozen = await tcpProxy(Number(new URL(database.url).port))
-    const proxied = new URL(database.url)
-    proxied.port = String(frozen.port)
-    own = await startProductionServer({
-      NODE_ENV: 'production',
-      AUTH_MODE: 'local',
-      DATABASE_URL: proxied.toString(),
-      QUERY_TIMEOUT_MS: String(FROZEN_DEADLINE_MS),
-    })
   })
 
   afterAll(async () => {
@@ -177,7 +155,7 @@ describe('a save on a network that freezes', () => {
   })
 
   async function signedIn(email: string) {
-    const cookie = await signInTo(own, email)
+    const { cookie } = await signIn(fetch, own.url, { email })
     // A page first, so the save finds a connection already open, as on a running server.
     expect((await fetch(`${own.url}/`, { headers: { Cookie: cookie } })).status).toBe(200)
     return cookie

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { appHandler, get, ORIGIN, post, signedInUser } from '../helpers/app'
+import { appHandler, get, ORIGIN, post } from '../helpers/app'
+import { signIn } from '../helpers/users'
 import { storedQuote } from '../helpers/quotes'
 
 let handle: (request: Request) => Promise<Response>
@@ -12,7 +13,7 @@ const save = (quote: string, cookies: Record<string, string>, headers: HeadersIn
 
 describe('security headers', () => {
   test('every kind of response carries them', async () => {
-    const { cookies } = await signedInUser(handle)
+    const { cookies } = await signIn(handle, ORIGIN)
     const responses = [
       await handle(get('/', cookies)),
       await handle(get('/_.data', cookies)),
@@ -74,14 +75,14 @@ describe('security headers', () => {
 
 describe('cross-site requests', () => {
   test('a POST whose Origin is another site is refused by React Router, changing nothing', async () => {
-    const { email, cookies } = await signedInUser(handle)
+    const { email, cookies } = await signIn(handle, ORIGIN)
     const response = await save('from evil', cookies, { Origin: 'https://evil.example' })
     expect(response.status).toBe(400)
     expect(await storedQuote(email)).toBeNull()
   })
 
   test('a POST with no Origin but Sec-Fetch-Site: cross-site is refused, changing nothing', async () => {
-    const { email, cookies } = await signedInUser(handle)
+    const { email, cookies } = await signIn(handle, ORIGIN)
     const request = post('/?index', { intent: 'save', quote: 'from evil' }, cookies, {
       'Sec-Fetch-Site': 'cross-site',
     })
@@ -92,7 +93,7 @@ describe('cross-site requests', () => {
   })
 
   test('a cross-origin POST to a route without a page (/sign-out) is refused too', async () => {
-    const { cookies } = await signedInUser(handle)
+    const { cookies } = await signIn(handle, ORIGIN)
     const response = await handle(
       post('/sign-out', {}, cookies, { Origin: 'https://evil.example' }),
     )
@@ -101,7 +102,7 @@ describe('cross-site requests', () => {
   })
 
   test('a same-origin POST goes through', async () => {
-    const { email, cookies } = await signedInUser(handle)
+    const { email, cookies } = await signIn(handle, ORIGIN)
     const response = await save('from home', cookies, {
       Origin: ORIGIN,
       'Sec-Fetch-Site': 'same-origin',

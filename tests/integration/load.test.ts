@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { localUserId } from '../../app/auth/local-identity.server'
 import { sql } from '../../app/db/client.server'
-import { appHandler, cookieHeader, post, signedInUser } from '../helpers/app'
+import { appHandler, cookieHeader, ORIGIN, post } from '../helpers/app'
+import { signIn } from '../helpers/users'
 import { storedQuote } from '../helpers/quotes'
 
 // Bounded load through the real request handler: no timing is asserted, only outcomes.
@@ -12,7 +13,7 @@ beforeAll(async () => {
 
 describe('under load', () => {
   test('200 concurrent saves from one user: one row, one of the texts, no 5xx', async () => {
-    const { email, cookies } = await signedInUser(handle)
+    const { email, cookies } = await signIn(handle, ORIGIN)
     const texts = Array.from({ length: 200 }, (_, index) => `save number ${index}`)
     const responses = await Promise.all(
       texts.map((quote) => handle(post('/?index', { intent: 'save', quote }, cookies))),
@@ -25,7 +26,7 @@ describe('under load', () => {
   })
 
   test('20 users, 50 mixed operations each: every final row is the last write acknowledged', async () => {
-    const users = await Promise.all(Array.from({ length: 20 }, () => signedInUser(handle)))
+    const users = await Promise.all(Array.from({ length: 20 }, () => signIn(handle, ORIGIN)))
     const statuses: number[] = []
     const lastAcknowledged = await Promise.all(
       users.map(async ({ cookies }, userIndex) => {

@@ -1,6 +1,7 @@
 import { neonConfig } from '@neondatabase/serverless'
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { appHandler, get, post, signedInUser } from '../helpers/app'
+import { appHandler, get, ORIGIN, post } from '../helpers/app'
+import { signIn } from '../helpers/users'
 
 // Neon's failure answers, exactly as its proxy sends them, played to the real driver through
 // neonConfig.fetchFunction and through the whole app. Each must end in the 503 page with the
@@ -94,7 +95,7 @@ afterEach(() => {
 
 describe('Neon’s failure answers, through the driver and the app', () => {
   test.each(answers)('%s: a save ends in the 503 page, the text kept', async (_, answer) => {
-    const { cookies } = await signedInUser(handle)
+    const { cookies } = await signIn(handle, ORIGIN)
     neonConfig.fetchFunction = async () => answer()
     const response = await handle(
       post('/?index', { intent: 'save', quote: 'Kept whatever Neon answers' }, cookies),
@@ -106,7 +107,7 @@ describe('Neon’s failure answers, through the driver and the app', () => {
   })
 
   test.each(answers)('%s: a page view is a 503, and /healthz too', async (_, answer) => {
-    const { cookies } = await signedInUser(handle)
+    const { cookies } = await signIn(handle, ORIGIN)
     neonConfig.fetchFunction = async () => answer()
     const page = await handle(get('/', cookies))
     expect(page.status).toBe(503)

@@ -8,13 +8,9 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { applyMigrations } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
-import {
-  postSave,
-  type RunningServer,
-  signInTo,
-  startProductionServer,
-} from '../helpers/production-server'
+import { postSave, type RunningServer, startProductionServer } from '../helpers/production-server'
 import { now, sessionToken } from '../helpers/sessions'
+import { type Send, signIn } from '../helpers/users'
 
 // The built production server (`npm start`), in its own process, in production mode, as a
 // deployment runs it: behind a proxy that terminates TLS, with APP_URL the public origin.
@@ -129,20 +125,39 @@ const postForm = (
     new URLSearchParams(form).toString(),
   )
 
-async function signIn(target: RunningServer, email: string) {
-  const answer = await postForm(target, '/sign-in', '', { email, name: 'Grace Hopper' })
-  expect(answer.status).toBe(303)
-  const cookies = (answer.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]!)
-  return { answer, cookie: cookies.join('; ') }
-}
+/** Requests sent as the proxy in front of `target` passes them on (see `send`). */
+const viaProxy =
+  (target: RunningServer): Send =>
+  async (request) => {
+    const url = new URL(request.url)
+    const answer = await send(
+      target,
+      request.method,
+      `${url.pathname}${url.search}`,
+      { ...asProxy, ...Object.fromEntries(request.headers) },
+      await request.text(),
+    )
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const each of [value ?? []].flat()) headers.append(name, each)
+    }
+    return new Response(answer.body.length > 0 ? new Uint8Array(answer.body) : null, {
+      status: answer.status,
+      headers,
+    })
+  }
+
+/** A user signed in from the public origin, through the proxy. */
+const signInBehindProxy = (target: RunningServer, email: string) =>
+  signIn(viaProxy(target), PUBLIC, { email, name: 'Grace Hopper' })
 
 describe('behind a proxy, the public origin is APP_URL', () => {
   test('a form posted from the public https origin signs in, with Secure cookies', async () => {
-    const { answer } = await signIn(server, 'proxy@example.com')
-    const cookies = answer.headers['set-cookie'] ?? []
+    const { response } = await signInBehindProxy(server, 'proxy@example.com')
+    const cookies = response.headers.getSetCookie()
     expect(cookies.map((cookie) => cookie.split('=')[0])).toEqual(['__session', '__client_uat'])
     for (const cookie of cookies) expect(cookie).toMatch(/; Secure/)
-    expectAppHeaders(answer.headers)
+    expectAppHeaders(Object.fromEntries(response.headers))
   })
 
   test('Host and X-Forwarded-* headers change nothing: the origin stays APP_URL', async () => {
@@ -178,7 +193,7 @@ describe('behind a proxy, the public origin is APP_URL', () => {
   })
 
   test('a draft kept over https is a __Host- cookie, offered back after signing in again', async () => {
-    const { cookie } = await signIn(server, 'expiring@example.com')
+    const { cookie } = await signInBehindProxy(server, 'expiring@example.com')
     const key = createPrivateKey(readFileSync(join(server.dataDir, 'local-identity.pem')))
     const sub = JSON.parse(
       Buffer.from(/__session=[^.]+\.([^.]+)/.exec(cookie)![1]!, 'base64url').toString(),
@@ -200,7 +215,7 @@ describe('behind a proxy, the public origin is APP_URL', () => {
     )
     expect(draft).toMatch(/; Path=\/;.*; Secure/)
     expect(draft).not.toMatch(/Domain=/i)
-    const back = await signIn(server, 'expiring@example.com')
+    const back = await signInBehindProxy(server, 'expiring@example.com')
     const page = await send(server, 'GET', '/', {
       ...asProxy,
       Cookie: `${back.cookie}; ${draft!.split(';')[0]}`,
@@ -212,7 +227,7 @@ describe('behind a proxy, the public origin is APP_URL', () => {
   })
 
   test('a session made for the public origin is accepted on the next request', async () => {
-    const { cookie } = await signIn(server, 'returning@example.com')
+    const { cookie } = await signInBehindProxy(server, 'returning@example.com')
     const page = await send(server, 'GET', '/', { ...asProxy, Cookie: cookie })
     expect(page.status).toBe(200)
     expect(page.body.toString()).toContain('Grace Hopper')
@@ -331,7 +346,7 @@ describe('every response carries the app’s headers and a request id', () => {
   })
 
   test('a chunked form over the limit: the 413 page reaches the client', async () => {
-    const { cookie } = await signIn(server, 'chunked@example.com')
+    const { cookie } = await signInBehindProxy(server, 'chunked@example.com')
     const chunk = `intent=save&quote=${'a'.repeat(8 * 1024)}`
     const body = Array.from({ length: 3 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`)
     const raw = await rawExchange(
@@ -348,7 +363,7 @@ describe('every response carries the app’s headers and a request id', () => {
 
 describe('what depends on the session is never stored by a shared cache', () => {
   test.each(['/', '/?edit', '/_.data'])('GET %s signed in: private, no-store', async (path) => {
-    const { cookie } = await signIn(server, 'private@example.com')
+    const { cookie } = await signInBehindProxy(server, 'private@example.com')
     const answer = await send(server, 'GET', path, { ...asProxy, Cookie: cookie })
     expect(answer.status).toBe(200)
     expect(answer.headers['cache-control']).toBe('private, no-store')
@@ -703,7 +718,7 @@ describe('start-up in production checks the database the way a page uses it', ()
   test('a save the database refuses for want of a grant keeps the text: 500, logged as setup', async () => {
     const own = await startProductionServer({ DATABASE_URL: asUser('quotebook_stranger') })
     try {
-      const cookie = await signInTo(own, 'stranger@example.com')
+      const { cookie } = await signIn(fetch, own.url, { email: 'stranger@example.com' })
       const save = await postSave(own, cookie, 'Typed before the grant was lost')
       expect(save.status).toBe(500)
       const html = await save.text()
@@ -748,7 +763,7 @@ describe('shutdown', () => {
   test('SIGTERM lets a save in flight finish with its 303, then exits 0', async () => {
     const own = await startBehindProxy()
     try {
-      const { cookie } = await signIn(own, 'draining@example.com')
+      const { cookie } = await signInBehindProxy(own, 'draining@example.com')
       const body = new URLSearchParams({ intent: 'save', quote: 'Finished before the end.' })
       const text = body.toString()
       // The save's headers arrive, and the server asks for the body (100 Continue): the request is
@@ -799,7 +814,7 @@ describe('shutdown', () => {
       expect(await own.exited).toBe(0)
       expect(own.logLines().at(-1)?.message).toBe('stopped')
       // And the save was stored: another instance shows it.
-      const { cookie: again } = await signIn(server, 'draining@example.com')
+      const { cookie: again } = await signInBehindProxy(server, 'draining@example.com')
       const page = await send(server, 'GET', '/', { ...asProxy, Cookie: again })
       expect(page.body.toString()).toContain('Finished before the end.')
     } finally {
@@ -841,7 +856,7 @@ describe('stateless: two instances, one database', () => {
     const first = await startBehindProxy()
     const second = await startBehindProxy({ QUOTEBOOK_DATA_DIR: first.dataDir })
     try {
-      const { cookie } = await signIn(first, 'twice@example.com')
+      const { cookie } = await signInBehindProxy(first, 'twice@example.com')
       const onSecond = await send(second, 'GET', '/', { ...asProxy, Cookie: cookie })
       expect(onSecond.status).toBe(200)
       expect(onSecond.body.toString()).toContain('Grace Hopper')

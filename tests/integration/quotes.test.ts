@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test, vi } from 'vitest'
 import { localIdentity, localUserId } from '../../app/auth/local-identity.server'
 import { sql } from '../../app/db/client.server'
-import { appHandler, get, post, setCookies, signedInUser } from '../helpers/app'
+import { appHandler, get, ORIGIN, post, setCookies } from '../helpers/app'
+import { signIn } from '../helpers/users'
 import { storedQuote, storedRow } from '../helpers/quotes'
 import { now, otherKey, sessionToken } from '../helpers/sessions'
 
@@ -16,7 +17,7 @@ const save = (quote: string, cookies: Record<string, string>, extra: Record<stri
 
 /** A signed-in user who has saved `text` (when given). */
 async function userWith(text?: string) {
-  const user = await signedInUser(handle)
+  const user = await signIn(handle, ORIGIN)
   if (text !== undefined) expect((await save(text, user.cookies)).status).toBe(303)
   return user
 }
