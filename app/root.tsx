@@ -1,13 +1,22 @@
 import { rootAuthLoader } from '@clerk/react-router/server'
 import { useEffect } from 'react'
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  type ShouldRevalidateFunctionArgs,
+  useRouteLoaderData,
+} from 'react-router'
 import { authMiddleware, authMode, sessionUser } from './auth/session.server'
 import { ClerkProvider } from './components/clerk'
-import { ErrorPage } from './components/error-page'
+import { ErrorPage, errorTitle } from './components/error-page'
 import { useNonce } from './components/nonce'
 import { SiteHeader } from './components/site-header'
 import { frontDoor, requestIdOf } from './http/front-door.server'
 import type { Route } from './+types/root'
+import { onlySwitchesView } from './quotes/home-view'
 import './app.css'
 
 // frontDoor stands in for the production server where there is none (see http/); then
@@ -22,9 +31,23 @@ export function loader(args: Route.LoaderArgs) {
   }))
 }
 
-// No database work here, so running it with every navigation costs nothing, and keeps the
-// request id on an error page the id of the request that failed.
-export const shouldRevalidate = () => true
+// No database work here, so running it with every request to the server costs nothing, and keeps
+// the request id on an error page the id of the request that failed. A move between the home
+// page's views, or a change that never reached the server, makes no request at all (see
+// routes/home.tsx), so the page keeps working offline.
+export function shouldRevalidate({
+  currentUrl,
+  nextUrl,
+  formMethod,
+  actionResult,
+}: ShouldRevalidateFunctionArgs) {
+  if ((actionResult as { unreachable?: boolean } | undefined)?.unreachable) return false
+  return formMethod !== undefined || !onlySwitchesView(currentUrl, nextUrl)
+}
+
+export function meta({ error }: Route.MetaArgs): Route.MetaDescriptors {
+  return error ? [{ title: errorTitle(error) }] : [{ title: 'Quotebook' }]
+}
 
 export const links: Route.LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
@@ -75,5 +98,12 @@ export default function App({ loaderData }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  return <ErrorPage error={error} />
+  // The header too, when the root's data is there (a 404, say): the page is still Quotebook's.
+  const data = useRouteLoaderData<typeof loader>('root')
+  return (
+    <>
+      {data && <SiteHeader authMode={data.authMode} user={data.user} menu={false} />}
+      <ErrorPage error={error} />
+    </>
+  )
 }

@@ -49,7 +49,7 @@ export default defineConfig({
       name: 'no-js',
       use: { ...devices['Desktop Chrome'], javaScriptEnabled: false },
       // Clerk's own components, and what JavaScript adds, need JavaScript.
-      testIgnore: /startup\.spec|clerk-online\.spec|enhanced\.spec/,
+      testIgnore: /startup\.spec|clerk-online\.spec|enhanced\.spec|offline\.spec|screenshots\.spec/,
     },
     // Start-up checks of the production server, which need no browser.
     { name: 'server', testMatch: /startup\.spec/ },

@@ -191,19 +191,23 @@ export function sessionUser({ context }: Pick<AuthArgs, 'context'>): SessionUser
 
 /**
  * The signed-in user's id, from the session Clerk verified, or a redirect to the sign-in page
- * that brings the user back here afterwards (303 for a POST, so it becomes a GET). The only way
- * a loader or action learns who the user is. `signedOut` gives headers to send with the redirect.
+ * that brings the user back afterwards (303 for a POST, so it becomes a GET): to this address, or
+ * to `returnTo`. The only way a loader or action learns who the user is. `signedOut` gives
+ * headers to send with the redirect.
  */
 export async function requireUserId(
   args: AuthArgs,
-  { signedOut }: { signedOut?: () => Promise<HeadersInit | undefined> } = {},
+  {
+    signedOut,
+    returnTo,
+  }: { signedOut?: () => Promise<HeadersInit | undefined>; returnTo?: string } = {},
 ): Promise<string> {
   const user = sessionUser(args)
   if (user) return user.id
   const headers = await signedOut?.()
   const url = new URL(args.request.url)
   url.searchParams.delete('index') // React Router's marker for a form posted to an index route
-  const back = safeRedirectPath(`${url.pathname}${url.search}`)
+  const back = safeRedirectPath(returnTo ?? `${url.pathname}${url.search}`)
   const query = new URLSearchParams({ redirect_url: back })
   throw redirect(`/sign-in?${query}`, {
     status: args.request.method === 'GET' || args.request.method === 'HEAD' ? 302 : 303,

@@ -2,7 +2,10 @@ import { isRouteErrorResponse, useRouteLoaderData } from 'react-router'
 
 interface Props {
   error: unknown
-  /** What the route offers besides the message, such as a form to try again. */
+  /**
+   * What the route offers instead of the general message, such as the form with the typed text,
+   * which says itself what went wrong and is the way to try again.
+   */
   children?: React.ReactNode
 }
 
@@ -16,13 +19,7 @@ const defaults: Record<number, { title: string; message: string }> = {
   },
 }
 
-/**
- * The one error page: a title and message by status, the request id to quote when reporting it,
- * and in development the stack. Nothing of the error's own text reaches production HTML, except
- * a message a route chose to send.
- */
-export function ErrorPage({ error, children }: Props) {
-  const rootData = useRouteLoaderData('root') as { requestId?: string } | undefined
+function describe(error: unknown) {
   let status = 500
   let detail: string | undefined
   if (isRouteErrorResponse(error)) {
@@ -37,30 +34,45 @@ export function ErrorPage({ error, children }: Props) {
   const known = defaults[status]
   const title = known?.title ?? (status >= 500 ? 'Something went wrong' : `Error ${status}`)
   const message = detail ?? known?.message ?? 'An unexpected error occurred. Try again.'
+  return { status, title, message }
+}
+
+/** The document title of an error page, for the route's `meta`. */
+export const errorTitle = (error: unknown) => `${describe(error).title} · Quotebook`
+
+/**
+ * The one error page: a title and message by status, the request id to quote when reporting it,
+ * and in development the stack. Nothing of the error's own text reaches production HTML, except
+ * a message a route chose to send. A route that offers the typed text again passes its form as
+ * `children`, which then stands for the message and for "Try again" (a reload would lose it).
+ */
+export function ErrorPage({ error, children }: Props) {
+  const rootData = useRouteLoaderData('root') as { requestId?: string } | undefined
+  const { status, title, message } = describe(error)
   const stack = import.meta.env.DEV && error instanceof Error ? error.stack : undefined
   return (
     <main className="mx-auto max-w-xl px-4 py-16" aria-labelledby="error-title">
-      <title>{`${title} · Quotebook`}</title>
       <h1 id="error-title" className="text-2xl font-semibold">
         {title}
       </h1>
-      <p className="mt-4 text-gray-700 dark:text-gray-300" role="alert">
-        {message}
-      </p>
+      {children ?? (
+        <p className="mt-4 text-gray-700 dark:text-gray-300" role="alert">
+          {message}
+        </p>
+      )}
       {rootData?.requestId && (
         <p className="mt-4 text-sm text-gray-700 dark:text-gray-300">
           Request id: <code data-testid="request-id">{rootData.requestId}</code>
         </p>
       )}
-      {children}
       {stack && <pre className="mt-4 overflow-x-auto text-xs">{stack}</pre>}
-      <p className="mt-8 flex gap-4">
-        {status >= 500 && (
-          <a className="underline" href="">
+      <p className="mt-8 flex flex-wrap gap-4">
+        {status >= 500 && !children && (
+          <a className="underline underline-offset-2" href="">
             Try again
           </a>
         )}
-        <a className="underline" href="/">
+        <a className="underline underline-offset-2" href="/">
           Back to Quotebook
         </a>
       </p>

@@ -1,39 +1,43 @@
 import { Suspense } from 'react'
 import { Form, Link } from 'react-router'
+import { focusRing } from './button-styles'
 import { ClerkUserMenu } from './clerk'
 
 interface Props {
   authMode: 'clerk' | 'local'
   user: { displayName: string | null } | null
+  /** Clerk's user menu; off where Clerk's provider is not rendered (the root error page). */
+  menu?: boolean
 }
 
 /** The app's header: its name, and who is signed in, readable without JavaScript. */
-export function SiteHeader({ authMode, user }: Props) {
+export function SiteHeader({ authMode, user, menu = true }: Props) {
   const signedInAs = user?.displayName && (
-    <span>
+    <span className="min-w-0 [overflow-wrap:anywhere]">
       Signed in as <strong className="font-semibold">{user.displayName}</strong>
     </span>
   )
   return (
     <header className="border-b border-gray-200 dark:border-gray-800">
       <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3">
-        <Link to="/" className="text-lg font-semibold">
+        <Link to="/" className={`text-lg font-semibold ${focusRing}`}>
           Quotebook
         </Link>
         {user && authMode === 'local' && (
-          <div className="flex flex-wrap items-center gap-3 text-sm">
+          <div className="flex min-w-0 flex-wrap items-center gap-3 text-sm">
             {signedInAs}
             <Form method="post" action="/sign-out">
               <button
                 type="submit"
-                className="rounded-md border border-gray-400 px-3 py-1 hover:bg-gray-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-[#00E699] dark:border-gray-500 dark:hover:bg-gray-800"
+                className={`rounded-md border border-gray-500 px-3 py-1 hover:bg-gray-100 dark:border-gray-400 dark:hover:bg-gray-800 ${focusRing}`}
               >
                 Sign out
               </button>
             </Form>
           </div>
         )}
-        {user && authMode === 'clerk' && (
+        {user && authMode === 'clerk' && !menu && <div className="text-sm">{signedInAs}</div>}
+        {user && authMode === 'clerk' && menu && (
           <div className="text-sm">
             <Suspense fallback={signedInAs}>
               <ClerkUserMenu fallback={signedInAs} />

@@ -77,18 +77,30 @@ export async function asUser<Row>(
   deadline: Deadline,
   statement: NeonQueryPromise<false, false, Row[]>,
 ): Promise<Row[]> {
+  const [rows] = await asUserAll(userId, deadline, [statement as unknown as Statement])
+  return rows as Row[]
+}
+
+type Statement = NeonQueryPromise<false, false, Record<string, unknown>[]>
+
+/** As `asUser`, for several statements in the same transaction: the rows of each, in order. */
+export async function asUserAll(
+  userId: string,
+  deadline: Deadline,
+  statements: Statement[],
+): Promise<Record<string, unknown>[][]> {
   const { signal, endsAt } = await deadline
   const statementTimeout = `${Math.max(50, Math.floor((endsAt - Date.now()) * 0.8))}ms`
-  const [, rows] = await sql.transaction(
+  const [, ...results] = await sql.transaction(
     [
       sql`select set_config('role', 'quotebook_app', true),
                  set_config('app.user_id', ${userId}, true),
                  set_config('statement_timeout', ${statementTimeout}, true)`,
-      statement,
+      ...statements,
     ],
     { fetchOptions: { signal } },
   )
-  return rows as Row[]
+  return results as Record<string, unknown>[][]
 }
 
 const sessionRow = z.object({ user: z.string(), superuser: z.boolean() })

@@ -1,44 +1,93 @@
 import { z } from 'zod'
-import { asUser, type Deadline, sql } from './client.server'
+import { asUser, asUserAll, type Deadline, sql } from './client.server'
 
 /**
  * Queries on `user_messages`: one quote per user. Each runs as its user under row-level security
  * (`asUser`) within the request's deadline, and every row is checked against its schema.
  */
 
-const quoteRow = z.object({ message: z.string() })
+const quoteRow = z.object({ message: z.string(), version: z.string() })
 
 export interface Quote {
   text: string
+  /**
+   * When it was last saved (`update_ts`, to the microsecond, in UTC). A form carries the version
+   * it was based on, so a save or delete made from a page that is out of date is refused.
+   */
+  version: string
 }
+
+// `update_ts` as text that casts back to exactly the same timestamptz: a Date (milliseconds)
+// would lose the microseconds and never compare equal.
+const version = sql`to_char(update_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
+const quoteOf = (rows: Record<string, unknown>[]): Quote | null => {
+  if (rows.length === 0) return null
+  const row = quoteRow.parse(rows[0])
+  return { text: row.message, version: row.version }
+}
+
+const currentQuote = (userId: string) =>
+  sql`select message, ${version} as version from user_messages where user_id = ${userId}`
 
 /** The user's quote, or null. One round trip. */
 export async function getQuoteForUser(userId: string, deadline: Deadline): Promise<Quote | null> {
-  const rows = await asUser(
-    userId,
-    deadline,
-    sql`select message from user_messages where user_id = ${userId}`,
-  )
-  if (rows.length === 0) return null
-  const row = quoteRow.parse(rows[0])
-  return { text: row.message }
+  return quoteOf(await asUser(userId, deadline, currentQuote(userId)))
 }
 
 /**
- * Saves the user's quote, replacing any earlier one. An upsert, so a double submit or two tabs
- * saving at once can never collide on the primary key. One round trip.
+ * What a change was based on: the version of the quote the page showed, `null` when it showed
+ * none, or `undefined` when the request did not say (a client other than the page's forms,
+ * such as Clerk's webhook), which changes the quote whatever it is now.
  */
-export async function saveQuote(userId: string, text: string, deadline: Deadline): Promise<void> {
-  await asUser(
-    userId,
-    deadline,
-    sql`
-      insert into user_messages (user_id, message) values (${userId}, ${text})
-      on conflict (user_id) do update set message = excluded.message, update_ts = now()`,
-  )
+export type BasedOn = string | null | undefined
+
+/** The outcome of a change: made, or refused because the quote changed since; `current` is now. */
+export type Change = { made: true; current: Quote | null } | { made: false; current: Quote | null }
+
+/**
+ * Saves the user's quote if it is still the one the page was based on: an update of that
+ * version, an insert where there was none, or an upsert when the request did not say. The
+ * statement and a read of the quote as it now is share one transaction: one round trip.
+ */
+export async function saveQuote(
+  userId: string,
+  text: string,
+  basedOn: BasedOn,
+  deadline: Deadline,
+): Promise<Change> {
+  const change =
+    basedOn === undefined
+      ? sql`insert into user_messages (user_id, message) values (${userId}, ${text})
+            on conflict (user_id) do update set message = excluded.message, update_ts = now()
+            returning 1`
+      : basedOn === null
+        ? sql`insert into user_messages (user_id, message) values (${userId}, ${text})
+              on conflict (user_id) do nothing
+              returning 1`
+        : sql`update user_messages set message = ${text}, update_ts = now()
+              where user_id = ${userId} and update_ts = ${basedOn}::timestamptz
+              returning 1`
+  const [changed, current] = await asUserAll(userId, deadline, [change, currentQuote(userId)])
+  return { made: changed!.length > 0, current: quoteOf(current!) }
 }
 
-/** Deletes the user's quote; deleting one that does not exist is no error. One round trip. */
-export async function deleteQuote(userId: string, deadline: Deadline): Promise<void> {
-  await asUser(userId, deadline, sql`delete from user_messages where user_id = ${userId}`)
+/**
+ * Deletes the user's quote if it is still the version the page showed (any version when the
+ * request did not say). A quote already gone counts as deleted. One round trip.
+ */
+export async function deleteQuote(
+  userId: string,
+  basedOn: string | undefined,
+  deadline: Deadline,
+): Promise<Change> {
+  const change =
+    basedOn === undefined
+      ? sql`delete from user_messages where user_id = ${userId} returning 1`
+      : sql`delete from user_messages
+            where user_id = ${userId} and update_ts = ${basedOn}::timestamptz
+            returning 1`
+  const [, current] = await asUserAll(userId, deadline, [change, currentQuote(userId)])
+  const quote = quoteOf(current!)
+  return { made: quote === null, current: quote }
 }

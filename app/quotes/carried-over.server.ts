@@ -7,14 +7,14 @@ import { clearedCookie, cookieAttributes, readCookie, withCookies } from '../htt
 /**
  * What a change carries across its redirect (POST, redirect, GET) to the page after it: a
  * one-shot status ("Your quote was saved."), and the text of a save whose session had ended,
- * kept for the user it was typed for. The home page reads and clears both in one call.
+ * kept for the user it was typed for. The home page reads both in one call.
  */
 
 /**
  * A quote typed in a session that ended (a no-JS save after the session expired), kept for
- * 15 minutes in an HttpOnly cookie and shown again once its user is back. It names that user,
- * expires, and is signed, so it can be neither forged nor given to someone else. Over https it is
- * `__Host-quotebook_draft`, which no sibling subdomain can set.
+ * 15 minutes in an HttpOnly cookie and offered again once its user is back, until saved or
+ * discarded. It names that user, expires, and is signed, so it can be neither forged nor given to
+ * someone else. Over https it is `__Host-quotebook_draft`, which no sibling subdomain can set.
  */
 const DRAFT = 'quotebook_draft'
 const DRAFT_SECONDS = 15 * 60
@@ -102,17 +102,26 @@ function readStatus(request: Request): Status | null {
   return value === 'saved' || value === 'deleted' ? value : null
 }
 
+/** Forgets the request's draft, if it carried one: after a save, or when the user discards it. */
+export function clearedDraft(request: Request): string[] {
+  const { name } = draftCookieOf(request)
+  return readCookie(request, name) === undefined
+    ? []
+    : [clearedCookie(name, secureCookies(request))]
+}
+
 /**
- * What the last change left for `user`'s page: its status, and the draft if it was kept for
- * them; with the headers that clear both, so each is shown once.
+ * What the last change left for `user`'s page: its status, cleared once read so it is said once,
+ * and the draft kept for them, which stays (a reload offers it again) until it is saved,
+ * discarded or expired. A draft kept for no one, or for someone else, is cleared.
  */
 export async function carriedOver(request: Request, user: string) {
   const secure = secureCookies(request)
-  const draftName = draftCookieOf(request).name
-  const cleared = [draftName, STATUS].filter((name) => readCookie(request, name) !== undefined)
-  return {
-    status: readStatus(request),
-    draft: cleared.includes(draftName) ? await draftFor(request, user) : null,
-    headers: withCookies(cleared.map((name) => clearedCookie(name, secure))),
-  }
+  const hasDraft = readCookie(request, draftCookieOf(request).name) !== undefined
+  const draft = hasDraft ? await draftFor(request, user) : null
+  const cleared = [
+    ...(readCookie(request, STATUS) === undefined ? [] : [clearedCookie(STATUS, secure)]),
+    ...(hasDraft && draft === null ? clearedDraft(request) : []),
+  ]
+  return { status: readStatus(request), draft, headers: withCookies(cleared) }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { type HomeState, homeScreen } from './home-view'
+import { type HomeState, homeScreen, onlySwitchesView, requestedView } from './home-view'
 
 const base: HomeState = {
   quote: null,
@@ -8,12 +8,14 @@ const base: HomeState = {
   status: null,
   pending: null,
 }
-const saved = { ...base, quote: { text: 'Saved words' } }
+const V1 = '2026-11-27T10:00:00.000001Z'
+const V2 = '2026-11-27T10:05:00.000002Z'
+const saved = { ...base, quote: { text: 'Saved words', version: V1 } }
 
 describe('homeScreen', () => {
-  test('empty: the form to create a quote', () => {
+  test('empty: the form to create a quote, based on no version', () => {
     expect(homeScreen(base)).toEqual({
-      view: { kind: 'form', text: '', error: undefined, mode: 'create' },
+      view: { kind: 'form', text: '', basedOn: '', mode: 'create' },
       hasQuote: false,
       announcement: null,
       draftNotice: false,
@@ -29,19 +31,20 @@ describe('homeScreen', () => {
     })
   })
 
-  test('editing: the form with the quote', () => {
+  test('editing: the form with the quote, based on its version', () => {
     expect(homeScreen({ ...saved, requested: 'edit' }).view).toEqual({
       kind: 'form',
       text: 'Saved words',
-      error: undefined,
+      basedOn: V1,
       mode: 'edit',
     })
   })
 
-  test('asked to delete: the confirmation', () => {
+  test('asked to delete: the confirmation, carrying the version shown', () => {
     expect(homeScreen({ ...saved, requested: 'confirm-delete' }).view).toEqual({
       kind: 'confirm-delete',
       text: 'Saved words',
+      version: V1,
     })
     // Nothing to delete: the form instead.
     expect(homeScreen({ ...base, requested: 'confirm-delete' }).view.kind).toBe('form')
@@ -51,15 +54,69 @@ describe('homeScreen', () => {
     const screen = homeScreen({
       ...saved,
       status: 'saved',
-      refused: { error: 'Too long', typed: 'Typed words' },
+      refused: { intent: 'save', error: 'Too long', typed: 'Typed words', basedOn: V1 },
     })
     expect(screen.view).toEqual({
       kind: 'form',
       text: 'Typed words',
+      basedOn: V1,
       error: 'Too long',
       mode: 'edit',
     })
     expect(screen.announcement).toBeNull()
+  })
+
+  test('changed in another tab: the newer quote, the typed text, based on the newer version', () => {
+    const screen = homeScreen({
+      ...saved,
+      requested: 'edit',
+      refused: {
+        intent: 'save',
+        error: 'Changed elsewhere',
+        typed: 'Mine',
+        basedOn: V2,
+        newer: { text: 'Theirs', version: V2 },
+      },
+    })
+    expect(screen.view).toEqual({
+      kind: 'form',
+      text: 'Mine',
+      basedOn: V2,
+      error: 'Changed elsewhere',
+      mode: 'edit',
+      newer: { text: 'Theirs', version: V2 },
+    })
+    // Deleted in another tab: saving again creates it.
+    const deleted = homeScreen({
+      ...saved,
+      refused: {
+        intent: 'save',
+        error: 'Deleted elsewhere',
+        typed: 'Mine',
+        basedOn: '',
+        newer: null,
+      },
+    })
+    expect(deleted.view).toMatchObject({ kind: 'form', basedOn: '', mode: 'create', newer: null })
+    expect(deleted.hasQuote).toBe(false)
+  })
+
+  test('a refused delete: the confirmation again, with the quote as it now is and why', () => {
+    expect(
+      homeScreen({
+        ...saved,
+        requested: 'confirm-delete',
+        refused: { intent: 'delete', error: 'Changed', newer: { text: 'Theirs', version: V2 } },
+      }).view,
+    ).toEqual({ kind: 'confirm-delete', text: 'Theirs', version: V2, error: 'Changed' })
+    // Unreachable: the same question, the same version, and the message.
+    expect(
+      homeScreen({
+        ...saved,
+        requested: 'confirm-delete',
+        refused: { intent: 'delete', error: 'Offline' },
+      }).view,
+    ).toEqual({ kind: 'confirm-delete', text: 'Saved words', version: V1, error: 'Offline' })
   })
 
   test('a kept draft: the form with the draft, and the notice', () => {
@@ -67,7 +124,7 @@ describe('homeScreen', () => {
     expect(screen.view).toEqual({
       kind: 'form',
       text: 'Draft words',
-      error: undefined,
+      basedOn: V1,
       mode: 'edit',
     })
     expect(screen.draftNotice).toBe(true)
@@ -75,7 +132,7 @@ describe('homeScreen', () => {
     const refused = homeScreen({
       ...saved,
       draft: 'Draft words',
-      refused: { error: 'Too long', typed: 'Longer words' },
+      refused: { intent: 'save', error: 'Too long', typed: 'Longer words', basedOn: V1 },
     })
     expect(refused.view).toMatchObject({ text: 'Longer words' })
     expect(refused.draftNotice).toBe(false)
@@ -96,10 +153,29 @@ describe('homeScreen', () => {
     expect(
       homeScreen({ ...saved, requested: 'confirm-delete', pending: { kind: 'deleting' } }),
     ).toEqual({
-      view: { kind: 'form', text: '', error: undefined, mode: 'create' },
+      view: { kind: 'form', text: '', basedOn: '', mode: 'create' },
       hasQuote: false,
       announcement: 'Deleting…',
       draftNotice: false,
     })
+  })
+})
+
+describe('the views of one page', () => {
+  const at = (path: string) => new URL(path, 'http://localhost')
+
+  test('the address names the view', () => {
+    expect(requestedView(at('/?edit').searchParams)).toBe('edit')
+    expect(requestedView(at('/?delete').searchParams)).toBe('confirm-delete')
+    expect(requestedView(at('/').searchParams)).toBe('show')
+  })
+
+  test('moving between them needs no request; anything else does', () => {
+    expect(onlySwitchesView(at('/'), at('/?edit'))).toBe(true)
+    expect(onlySwitchesView(at('/?edit'), at('/'))).toBe(true)
+    expect(onlySwitchesView(at('/?delete'), at('/?edit'))).toBe(true)
+    expect(onlySwitchesView(at('/'), at('/'))).toBe(false)
+    expect(onlySwitchesView(at('/'), at('/sign-in'))).toBe(false)
+    expect(onlySwitchesView(at('/'), at('/?edit&other=1'))).toBe(false)
   })
 })

@@ -44,13 +44,44 @@ const quoteText = z
     }),
   )
 
+// A quote's version (db/user-messages.server.ts): its update_ts in UTC, to the microsecond.
+const versionPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/
+
+/** Whether `text` is a version Postgres reads back as the same instant (no 30 February). */
+export function isVersion(text: string): boolean {
+  const parts = versionPattern.exec(text)
+  if (parts === null) return false
+  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as number[]
+  const date = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!))
+  return (
+    year! >= 2000 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month! - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  )
+}
+
+const version = z.string().check(z.refine(isVersion))
+
 /**
- * What the home page's forms ask for, by their `intent`: a save carries its quote, a delete
- * nothing. Any other field is ignored (a user id comes from the session, never from the form).
+ * What the home page's forms ask for, by their `intent`:
+ * - save: the quote, and the version it was based on (empty when there was no quote);
+ * - delete: the version the page showed;
+ * - discard-draft: forget a quote kept from a session that ended.
+ * A form without `version` changes the quote whatever it is now. Any other field is ignored (a
+ * user id comes from the session, never from the form).
  */
 export const quoteChange = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('save'), quote: quoteText }),
-  z.object({ intent: z.literal('delete') }),
+  z.object({
+    intent: z.literal('save'),
+    quote: quoteText,
+    version: z.optional(z.union([z.literal(''), version])),
+  }),
+  z.object({ intent: z.literal('delete'), version: z.optional(version) }),
+  z.object({ intent: z.literal('discard-draft') }),
 ])
 
 /** The first message for a quote that breaks a rule, or the cleaned text. */

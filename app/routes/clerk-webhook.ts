@@ -17,7 +17,7 @@ const WEBHOOK_MAX_BYTES = 64 * 1024
  */
 export async function action({ request, context }: Route.ActionArgs) {
   const signingSecret = env.CLERK_WEBHOOK_SIGNING_SECRET
-  if (signingSecret === undefined) throw data('Not found', { status: 404 })
+  if (signingSecret === undefined) throw data(null, { status: 404 })
   const body = await readBody(request, WEBHOOK_MAX_BYTES)
   const delivery = new Request(request.url, {
     method: 'POST',
@@ -32,7 +32,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
   if (event.type === 'user.deleted' && typeof event.data.id === 'string') {
     try {
-      await deleteQuote(event.data.id, requestDeadline({ context }))
+      await deleteQuote(event.data.id, undefined, requestDeadline({ context }))
     } catch (error) {
       // Svix retries a delivery that fails, so the deletion happens once the database is back.
       const { status } = databaseFailure(error, { context, request }, 'deleted')
@@ -46,5 +46,5 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export function loader() {
-  throw data('Not found', { status: 404 })
+  throw data(null, { status: 404 })
 }

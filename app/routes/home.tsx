@@ -1,20 +1,45 @@
-import { useEffect, useRef } from 'react'
-import { data, Form, Link, redirect, useActionData, useNavigation } from 'react-router'
+import { useEffect, useRef, useState } from 'react'
+import {
+  data,
+  Form,
+  isRouteErrorResponse,
+  Link,
+  redirect,
+  type ShouldRevalidateFunctionArgs,
+  useActionData,
+  useLocation,
+  useNavigation,
+} from 'react-router'
+import { DELETE_AGAIN } from '../auth/redirect'
 import { endedSessionUserId, requireUserId } from '../auth/session.server'
 import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
-import { ErrorPage } from '../components/error-page'
+import { ErrorPage, errorTitle } from '../components/error-page'
 import { QuoteForm } from '../components/quote-form'
 import { requestDeadline } from '../db/client.server'
 import { databaseFailure } from '../db/errors.server'
 import { deleteQuote, getQuoteForUser, saveQuote } from '../db/user-messages.server'
 import { readFields } from '../http/form.server'
-import { carriedOver, draftCookie, statusCookie } from '../quotes/carried-over.server'
-import { type HomeState, homeScreen, type PendingChange } from '../quotes/home-view'
+import { withCookies } from '../http/cookies.server'
+import { carriedOver, clearedDraft, draftCookie, statusCookie } from '../quotes/carried-over.server'
+import {
+  homeScreen,
+  onlySwitchesView,
+  type PendingChange,
+  type Refusal,
+  requestedView,
+} from '../quotes/home-view'
 import { checkQuote, quoteChange } from '../quotes/quote-schema'
 import type { Route } from './+types/home'
 
-export function meta(): Route.MetaDescriptors {
-  return [{ title: 'Quotebook' }]
+const titles = {
+  show: 'Quotebook',
+  edit: 'Edit your quote · Quotebook',
+  'confirm-delete': 'Delete your quote? · Quotebook',
+}
+
+export function meta({ location, error }: Route.MetaArgs): Route.MetaDescriptors {
+  if (error) return [{ title: errorTitle(error) }]
+  return [{ title: titles[requestedView(new URLSearchParams(location.search))] }]
 }
 
 export async function loader(args: Route.LoaderArgs) {
@@ -25,19 +50,32 @@ export async function loader(args: Route.LoaderArgs) {
   } catch (error) {
     throw data(null, { status: databaseFailure(error, args, 'read').status })
   }
-  const { request } = args
-  const search = new URL(request.url).searchParams
-  const view: HomeState['requested'] = search.has('edit')
-    ? 'edit'
-    : search.has('delete')
-      ? 'confirm-delete'
-      : 'show'
-  const { draft, status, headers } = await carriedOver(request, userId)
-  return data(
-    // Only what the page shows reaches the browser.
-    { quote: quote && { text: quote.text }, view, draft, status },
-    { headers },
-  )
+  const { draft, status, headers } = await carriedOver(args.request, userId)
+  return data({ quote, draft, status }, { headers })
+}
+
+// Moving between the page's views, or a change that never reached the server, asks the server
+// nothing: the page keeps working offline (see the root route too).
+export function shouldRevalidate({
+  currentUrl,
+  nextUrl,
+  formMethod,
+  actionResult,
+  defaultShouldRevalidate,
+}: ShouldRevalidateFunctionArgs) {
+  if ((actionResult as { unreachable?: boolean } | undefined)?.unreachable) return false
+  if (formMethod === undefined && onlySwitchesView(currentUrl, nextUrl)) return false
+  return defaultShouldRevalidate
+}
+
+const OUT_OF_DATE_FORM = 'This form was out of date. Check your quote, then save it again.'
+
+const CHANGED_ELSEWHERE = {
+  save: 'Your quote was changed in another tab or window after you started editing. It now reads as shown above. Your text is below: save it to replace that one, or cancel to keep it.',
+  saveDeleted:
+    'Your quote was deleted in another tab or window after you started editing. Your text is below: save it to keep it, or leave this page.',
+  delete:
+    'Your quote was changed in another tab or window since this page was loaded. Here it is now: delete it?',
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -52,43 +90,95 @@ export async function action(args: Route.ActionArgs) {
       const user = await endedSessionUserId(request)
       return { 'Set-Cookie': await draftCookie(request, { user, text: fields.quote }) }
     },
+    // A delete that found the session ended asks again once the user is back.
+    returnTo: fields.intent === 'delete' ? DELETE_AGAIN : undefined,
   })
   if (!change.success) {
     const issue = change.error.issues[0]
-    if (fields.intent !== 'save' || issue?.path[0] !== 'quote') {
+    const field = issue?.path[0]
+    if (fields.intent !== 'save' || (field !== 'quote' && field !== 'version')) {
       throw data('That form asked for something this page does not do.', { status: 400 })
     }
-    return data({ error: issue.message, typed: fields.quote ?? '' }, { status: 400 })
+    // A version no page of ours wrote: keep the text, and base the next save on no version, so
+    // a quote saved meanwhile is shown before it is replaced.
+    const badVersion = field === 'version'
+    const refusal: Refusal = {
+      intent: 'save',
+      error: badVersion ? OUT_OF_DATE_FORM : issue!.message,
+      typed: fields.quote ?? '',
+      basedOn: badVersion ? '' : (fields.version ?? ''),
+    }
+    return data(refusal, { status: 400 })
   }
   switch (change.data.intent) {
     case 'save':
-      return save(args, userId, change.data.quote, fields.quote!)
+      return save(args, userId, change.data, fields.quote!)
     case 'delete':
-      return remove(args, userId)
+      return remove(args, userId, change.data.version)
+    case 'discard-draft':
+      return redirect('/', { status: 303, headers: withCookies(clearedDraft(request)) })
   }
 }
 
-/** Saves the quote; on failure the page answers with the typed text and why. */
-async function save(args: Route.ActionArgs, userId: string, quote: string, typed: string) {
+/**
+ * Saves the quote if it is still the version the form was based on. On any failure the page
+ * answers with the typed text and why; when the quote changed elsewhere, with the quote as it now
+ * is too (409), so the user chooses.
+ */
+async function save(
+  args: Route.ActionArgs,
+  userId: string,
+  { quote, version }: { quote: string; version?: string },
+  typed: string,
+) {
+  const basedOn = version === undefined ? undefined : version === '' ? null : version
+  let saved
   try {
-    await saveQuote(userId, quote, requestDeadline(args))
+    saved = await saveQuote(userId, quote, basedOn, requestDeadline(args))
   } catch (error) {
     const failure = databaseFailure(error, args, 'saved')
-    return data({ error: failure.message, typed }, { status: failure.status })
+    const refusal: Refusal = {
+      intent: 'save',
+      error: failure.message,
+      typed,
+      basedOn: version ?? '',
+    }
+    return data(refusal, { status: failure.status })
   }
-  return redirect('/', {
-    status: 303,
-    headers: { 'Set-Cookie': statusCookie(args.request, 'saved') },
-  })
+  if (!saved.made) {
+    const { current } = saved
+    const refusal: Refusal = {
+      intent: 'save',
+      error: current ? CHANGED_ELSEWHERE.save : CHANGED_ELSEWHERE.saveDeleted,
+      typed,
+      basedOn: current?.version ?? '',
+      newer: current,
+    }
+    return data(refusal, { status: 409 })
+  }
+  const headers = withCookies([statusCookie(args.request, 'saved'), ...clearedDraft(args.request)])
+  return redirect('/', { status: 303, headers })
 }
 
-/** Deletes the quote; a failure is the error page, which says whether it may have happened. */
-async function remove(args: Route.ActionArgs, userId: string) {
+/**
+ * Deletes the quote if it is still the version the page showed. A database failure is the error
+ * page, which says whether it may have happened; a quote changed elsewhere is asked about again.
+ */
+async function remove(args: Route.ActionArgs, userId: string, version: string | undefined) {
+  let deleted
   try {
-    await deleteQuote(userId, requestDeadline(args))
+    deleted = await deleteQuote(userId, version, requestDeadline(args))
   } catch (error) {
     const failure = databaseFailure(error, args, 'deleted')
     throw data({ message: failure.message }, { status: failure.status })
+  }
+  if (!deleted.made) {
+    const refusal: Refusal = {
+      intent: 'delete',
+      error: CHANGED_ELSEWHERE.delete,
+      newer: deleted.current,
+    }
+    return data(refusal, { status: 409 })
   }
   return redirect('/', {
     status: 303,
@@ -96,22 +186,59 @@ async function remove(args: Route.ActionArgs, userId: string) {
   })
 }
 
+const UNREACHABLE = {
+  save: 'Quotebook could not be reached, so your quote may not have been saved. Your text is still here: check your connection, then save it again.',
+  delete:
+    'Quotebook could not be reached, so your quote may not have been deleted. Check your connection, then try again.',
+}
+
+/**
+ * With JavaScript, a submission that never gets an answer it can read (the network is down, or
+ * something between answered with an error page) stays on this page with the typed text and a
+ * message, instead of becoming the error page. Redirects and the action's own answers pass
+ * through unchanged.
+ */
+export async function clientAction({ request, serverAction }: Route.ClientActionArgs) {
+  const form = await request.clone().formData()
+  try {
+    return await serverAction()
+  } catch (error) {
+    if (error instanceof Response) throw error
+    const intent = form.get('intent')
+    if (intent !== 'save' && intent !== 'delete') throw error
+    const message = isRouteErrorResponse(error)
+      ? (error.data as { message?: string } | null)?.message
+      : undefined
+    if (intent === 'delete') {
+      return { intent, error: message ?? UNREACHABLE.delete, unreachable: true } as const
+    }
+    const typed = form.get('quote')
+    const version = form.get('version')
+    return {
+      intent,
+      error: message ?? UNREACHABLE.save,
+      typed: typeof typed === 'string' ? typed : '',
+      basedOn: typeof version === 'string' ? version : '',
+      unreachable: true,
+    } as const
+  }
+}
+
 export default function Home({ loaderData, actionData }: Route.ComponentProps) {
-  const { view: requested, draft, status } = loaderData
+  const location = useLocation()
+  const requested = requestedView(new URLSearchParams(location.search))
+  const status = useOnceStatus(loaderData, location.key)
   const heading = useRef<HTMLHeadingElement>(null)
-  useEffect(() => {
-    // After a change, move focus to the page's heading so the new state is read from the top.
-    if (status) heading.current?.focus()
-  }, [status])
   const screen = homeScreen({
     quote: loaderData.quote,
     requested,
-    draft,
+    draft: loaderData.draft,
     status,
     refused: actionData,
     pending: usePendingChange(),
   })
   const { view } = screen
+  useFocusOnViewChange(view.kind, heading, status)
 
   return (
     <main className="mx-auto flex w-full max-w-2xl flex-col items-center px-4 py-12 text-center">
@@ -128,25 +255,58 @@ export default function Home({ loaderData, actionData }: Route.ComponentProps) {
       <div role="status" aria-live="polite" className="mt-4 min-h-6 text-sm font-medium">
         {screen.announcement}
       </div>
-      {screen.draftNotice && (
-        <p className="mt-2 rounded-md border border-amber-600 bg-amber-50 px-4 py-3 text-left text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
-          You were signed out before your quote was saved. Check it below, then save it.
-        </p>
-      )}
+      {screen.draftNotice && <DraftNotice />}
       {view.kind === 'confirm-delete' ? (
-        <DeleteConfirmation text={view.text} />
+        <DeleteConfirmation text={view.text} version={view.version} error={view.error} />
       ) : view.kind === 'form' ? (
-        <QuoteForm
-          key={`${requested}:${view.text}`}
-          initialText={view.text}
-          error={view.error}
-          mode={view.mode}
-        />
+        <>
+          {view.newer && <NewerQuote text={view.newer.text} />}
+          <QuoteForm
+            key={`${requested}:${view.basedOn}:${view.text}:${view.error ?? ''}`}
+            initialText={view.text}
+            basedOn={view.basedOn}
+            error={view.error}
+            mode={view.mode}
+          />
+        </>
       ) : (
         <SavedQuote text={view.text} saving={view.saving} />
       )}
     </main>
   )
+}
+
+/**
+ * The status of the last change, for the page view it was loaded with only: moving to another
+ * view and back (which asks the server nothing) does not announce it again.
+ */
+function useOnceStatus(loaderData: Route.ComponentProps['loaderData'], locationKey: string) {
+  // React's pattern for state that follows a prop: remember which view the data came with.
+  const [loaded, setLoaded] = useState({ data: loaderData, key: locationKey })
+  if (loaded.data !== loaderData) setLoaded({ data: loaderData, key: locationKey })
+  const key = loaded.data === loaderData ? loaded.key : locationKey
+  return key === locationKey ? loaderData.status : null
+}
+
+/**
+ * Focus follows the view: after a change, the page's heading, so the new state is read from the
+ * top; on the delete confirmation, its question, never the destructive button.
+ */
+function useFocusOnViewChange(
+  kind: string,
+  heading: React.RefObject<HTMLHeadingElement | null>,
+  status: string | null,
+) {
+  const previous = useRef(kind)
+  useEffect(() => {
+    if (status) heading.current?.focus()
+  }, [status, heading])
+  useEffect(() => {
+    if (previous.current === kind) return
+    previous.current = kind
+    // The confirmation and the form focus themselves; the saved view gets the heading.
+    if (kind === 'saved') heading.current?.focus()
+  }, [kind, heading])
 }
 
 /** The change being submitted with JavaScript, unless the text would be refused anyway. */
@@ -159,12 +319,49 @@ function usePendingChange(): PendingChange {
   return checked.error === undefined ? { kind: 'saving', text: checked.quote } : null
 }
 
+function DraftNotice() {
+  return (
+    <div className="mt-2 w-full rounded-md border border-amber-700 bg-amber-50 px-4 py-3 text-left text-sm text-amber-950 dark:border-amber-500 dark:bg-amber-950 dark:text-amber-100">
+      <p>
+        You were signed out before your quote was saved. We kept what you typed: check it below,
+        then save it.
+      </p>
+      <Form method="post" action="/?index" className="mt-2">
+        <input type="hidden" name="intent" value="discard-draft" />
+        <button
+          type="submit"
+          className="underline underline-offset-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current"
+        >
+          Discard it
+        </button>
+      </Form>
+    </div>
+  )
+}
+
+function NewerQuote({ text }: { text: string }) {
+  return (
+    <section
+      aria-labelledby="newer-quote"
+      className="mt-6 w-full rounded-md border border-gray-500 px-4 py-3 text-left dark:border-gray-400"
+    >
+      <h2 id="newer-quote" className="text-sm font-semibold">
+        Your saved quote now reads
+      </h2>
+      <blockquote dir="auto" className="mt-2 break-words whitespace-pre-wrap">
+        {text}
+      </blockquote>
+    </section>
+  )
+}
+
 function SavedQuote({ text, saving }: { text: string; saving: boolean }) {
   return (
     <>
       <blockquote
+        dir="auto"
         aria-busy={saving || undefined}
-        className="mt-6 w-full text-3xl leading-snug font-semibold break-words whitespace-pre-line sm:text-4xl"
+        className="mt-6 w-full text-3xl leading-snug font-semibold break-words whitespace-pre-wrap sm:text-4xl"
       >
         {text}
       </blockquote>
@@ -188,18 +385,51 @@ function SavedQuote({ text, saving }: { text: string; saving: boolean }) {
   )
 }
 
-function DeleteConfirmation({ text }: { text: string }) {
+function DeleteConfirmation({
+  text,
+  version,
+  error,
+}: {
+  text: string
+  version: string
+  error?: string
+}) {
+  const question = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    // Focus on the question: pressing Enter again (a double press on "Delete Quote") does nothing.
+    question.current?.focus()
+  }, [])
   return (
     <section aria-labelledby="confirm-delete" className="mt-6 w-full">
-      <h2 id="confirm-delete" className="text-xl font-semibold">
+      {/* autoFocus is for the page without JavaScript, where the browser applies it. */}
+      <h2
+        ref={question}
+        id="confirm-delete"
+        tabIndex={-1}
+        autoFocus
+        className="text-xl font-semibold focus:outline-none"
+      >
         Delete your quote?
       </h2>
-      <blockquote className="mt-4 text-lg break-words whitespace-pre-line text-gray-700 dark:text-gray-300">
+      <blockquote
+        dir="auto"
+        className="mt-4 text-lg break-words whitespace-pre-wrap text-gray-700 dark:text-gray-300"
+      >
         {text}
       </blockquote>
+      {error && (
+        <p
+          id="delete-error"
+          role="alert"
+          className="mt-4 text-sm font-medium text-red-700 dark:text-red-400"
+        >
+          {error}
+        </p>
+      )}
       <Form method="post" action="/?index" className="mt-6 flex flex-wrap justify-center gap-3">
         <input type="hidden" name="intent" value="delete" />
-        <button type="submit" className={dangerButton} autoFocus>
+        <input type="hidden" name="version" value={version} />
+        <button type="submit" className={dangerButton}>
           Yes, delete it
         </button>
         <Link to="/" className={secondaryButton}>
@@ -214,11 +444,17 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   // A save refused because the database is down is followed by a page load that fails too; the
   // text the user sent is still in the action's data, so the error page offers it again.
   const refused = useActionData<typeof action>()
+  const kept = refused?.intent === 'save' ? refused : undefined
   return (
     <ErrorPage error={error}>
-      {refused?.typed !== undefined && (
-        <QuoteForm initialText={refused.typed} error={refused.error} mode="create" />
-      )}
+      {kept ? (
+        <QuoteForm
+          initialText={kept.typed}
+          basedOn={kept.basedOn}
+          error={kept.error}
+          mode="create"
+        />
+      ) : undefined}
     </ErrorPage>
   )
 }

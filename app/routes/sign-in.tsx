@@ -1,11 +1,12 @@
-import { Suspense } from 'react'
+import { Suspense, useEffect } from 'react'
 import { data, Form, redirect, useNavigation } from 'react-router'
-import { safeRedirectPath } from '../auth/redirect'
+import { DELETE_AGAIN, safeRedirectPath } from '../auth/redirect'
 import { readFields } from '../http/form.server'
 import { type SignInFormErrors, signInForm } from '../auth/sign-in-form'
 import { mintSessionToken, SESSION_SECONDS, sessionCookies } from '../auth/local-identity.server'
 import { authMode, issuer, sessionUser } from '../auth/session.server'
 import { withCookies } from '../http/cookies.server'
+import { primaryButton, textField } from '../components/button-styles'
 import { SignIn } from '../components/clerk'
 import { env } from '../env.server'
 import { appOrigin, secureCookies } from '../http/front-door.server'
@@ -43,7 +44,7 @@ function draftNotice(draft: Awaited<ReturnType<typeof readDraft>>): DraftNotice 
 
 export async function action({ request }: Route.ActionArgs) {
   // Clerk mode signs in through Clerk's own components; this endpoint does not exist there.
-  if (authMode !== 'local') throw data('Not found', { status: 404 })
+  if (authMode !== 'local') throw data(null, { status: 404 })
   const form = await readFields(request)
   const parsed = signInForm.safeParse(form)
   if (!parsed.success) {
@@ -63,7 +64,9 @@ export async function action({ request }: Route.ActionArgs) {
 }
 
 export default function SignInPage({ loaderData, actionData }: Route.ComponentProps) {
-  const notice = <KeptDraft notice={loaderData.draft} />
+  const notice = (
+    <SignedOutNotice draft={loaderData.draft} deleting={loaderData.redirectUrl === DELETE_AGAIN} />
+  )
   if (loaderData.authMode === 'clerk') {
     return (
       <main className="flex flex-col items-center px-4 py-12">
@@ -85,14 +88,23 @@ export default function SignInPage({ loaderData, actionData }: Route.ComponentPr
   )
 }
 
-function KeptDraft({ notice }: { notice: DraftNotice }) {
-  if (notice.kind === 'none') return null
+/** Why the user is here, when a change of theirs found the session ended. */
+function SignedOutNotice({ draft, deleting }: { draft: DraftNotice; deleting: boolean }) {
+  if (draft.kind === 'none') {
+    if (!deleting) return null
+    return (
+      <p role="status" className={noticeStyle}>
+        Your session ended before your quote was deleted, so it is still there. Sign in again to
+        delete it.
+      </p>
+    )
+  }
   return (
-    <div className="mb-6 w-full max-w-sm rounded-md border border-amber-600 bg-amber-50 px-4 py-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
-      {notice.kind === 'waiting' ? (
+    <div role="status" className={noticeStyle}>
+      {draft.kind === 'waiting' ? (
         <p>
-          You were signed out before your quote was saved. Sign in again and it will be waiting for
-          you.
+          Your session ended before your quote was saved, and we kept what you typed. Sign in again
+          and it will be waiting for you.
         </p>
       ) : (
         <>
@@ -107,7 +119,8 @@ function KeptDraft({ notice }: { notice: DraftNotice }) {
             id="unsaved"
             readOnly
             rows={4}
-            defaultValue={notice.text}
+            dir="auto"
+            defaultValue={draft.text}
             aria-describedby="unsaved-help"
             className={`${field} text-sm`}
           />
@@ -116,6 +129,9 @@ function KeptDraft({ notice }: { notice: DraftNotice }) {
     </div>
   )
 }
+
+const noticeStyle =
+  'mb-6 w-full max-w-sm rounded-md border border-amber-700 bg-amber-50 px-4 py-3 text-sm text-amber-950 dark:border-amber-500 dark:bg-amber-950 dark:text-amber-100'
 
 /** A labelled input with its error beneath it, tied together for assistive technology. */
 function TextField({
@@ -126,6 +142,7 @@ function TextField({
   required = false,
   defaultValue,
   error,
+  focused = false,
 }: {
   name: 'email' | 'name'
   type: 'email' | 'text'
@@ -134,6 +151,8 @@ function TextField({
   required?: boolean
   defaultValue?: string
   error?: string
+  /** The first field with an error: focused, by the browser without JavaScript. */
+  focused?: boolean
 }) {
   return (
     <div>
@@ -152,6 +171,7 @@ function TextField({
         defaultValue={defaultValue}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${name}-error` : undefined}
+        autoFocus={focused}
         className={field}
       />
       {error && (
@@ -167,10 +187,7 @@ function TextField({
   )
 }
 
-const field =
-  'mt-1 block w-full rounded-md border border-gray-300 bg-white px-3 py-2 text-base text-gray-900 ' +
-  'focus:border-gray-900 focus:outline-none focus:ring-2 focus:ring-[#00E699] aria-[invalid=true]:border-red-600 ' +
-  'dark:border-gray-600 dark:bg-gray-900 dark:text-gray-100'
+const field = `mt-1 ${textField}`
 
 function LocalSignIn({
   redirectUrl,
@@ -187,6 +204,11 @@ function LocalSignIn({
 }) {
   const navigation = useNavigation()
   const errors = result?.errors ?? {}
+  const firstInvalid = errors.email ? 'email' : errors.name ? 'name' : null
+  useEffect(() => {
+    // With JavaScript the fields stay mounted, so autoFocus would not move focus again.
+    if (firstInvalid) document.getElementById(firstInvalid)?.focus()
+  }, [result, firstInvalid])
   return (
     <main className="mx-auto w-full max-w-sm px-4 py-12">
       {notice}
@@ -214,6 +236,7 @@ function LocalSignIn({
           label="Email"
           defaultValue={result?.values.email}
           error={errors.email}
+          focused={firstInvalid === 'email'}
           required
         />
         <TextField
@@ -223,11 +246,12 @@ function LocalSignIn({
           optional
           defaultValue={result?.values.name}
           error={errors.name}
+          focused={firstInvalid === 'name'}
         />
         <button
           type="submit"
           disabled={navigation.state === 'submitting'}
-          className="w-full rounded-md bg-[#00E699] px-4 py-2 font-semibold text-gray-950 hover:bg-[#00cc88] focus:outline-none focus:ring-2 focus:ring-gray-900 disabled:opacity-60"
+          className={`${primaryButton} w-full`}
         >
           Sign in
         </button>

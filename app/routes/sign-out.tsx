@@ -7,11 +7,11 @@ import type { Route } from './+types/sign-out'
 
 // Clerk mode signs out through Clerk's <UserButton />; this endpoint is local mode's.
 export function action({ request }: Route.ActionArgs) {
-  if (authMode !== 'local') throw data('Not found', { status: 404 })
+  if (authMode !== 'local') throw data(null, { status: 404 })
   const headers = withCookies(clearedSessionCookies({ secure: secureCookies(request) }))
   return redirect('/sign-in', { status: 303, headers })
 }
 
 export function loader() {
-  throw data('Not found', { status: 404 })
+  throw data(null, { status: 404 })
 }

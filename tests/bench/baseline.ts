@@ -50,7 +50,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
       response.writeHead(400).end(checked.error)
       return
     }
-    await saveQuote(user, checked.quote, newDeadline())
+    await saveQuote(user, checked.quote, undefined, newDeadline())
     response.writeHead(303, { Location: '/' }).end()
     return
   }

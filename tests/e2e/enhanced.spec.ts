@@ -1,4 +1,4 @@
-import { expect, quoteField, test, waitForHydration } from './fixtures'
+import { expect, quoteField, test, waitForHydration, withSavedQuote } from './fixtures'
 
 // What JavaScript adds on top of the plain form posts; only the js project runs this file.
 
@@ -22,4 +22,44 @@ test('with JavaScript, a save shows the new quote at once, then confirms it', as
   release()
   await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
   await expect(page.getByRole('link', { name: 'Edit' })).toBeVisible()
+})
+
+test('each view has its own title, and focus follows the view', async ({ page, user: _ }) => {
+  await withSavedQuote(page, 'Followed by focus')
+  await waitForHydration(page)
+  await expect(page).toHaveTitle('Quotebook')
+
+  await page.getByRole('link', { name: 'Edit' }).click()
+  await expect(page).toHaveTitle('Edit your quote · Quotebook')
+  await expect(quoteField(page)).toBeFocused()
+  // The caret at the end, so typing adds to the quote rather than in front of it.
+  const caret = await quoteField(page).evaluate((field: HTMLTextAreaElement) => [
+    field.selectionStart,
+    field.value.length,
+  ])
+  expect(caret[0]).toBe(caret[1])
+
+  await page.getByRole('link', { name: 'Cancel' }).click()
+  await expect(page).toHaveTitle('Quotebook')
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
+
+  await page.getByRole('link', { name: 'Delete Quote' }).click()
+  await expect(page).toHaveTitle('Delete your quote? · Quotebook')
+  await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeFocused()
+  await page.getByRole('link', { name: 'Keep it' }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
+  // Moving between the views announced nothing stale.
+  await expect(page.getByRole('status')).toHaveText('')
+})
+
+test('the counter follows the typing, and says when emoji count as more than one', async ({
+  page,
+  user: _,
+}) => {
+  await page.goto('/')
+  await waitForHydration(page)
+  await quoteField(page).fill('Plain words')
+  await expect(page.getByText('11 of 500 characters', { exact: true })).toBeVisible()
+  await quoteField(page).fill('👨‍👩‍👧')
+  await expect(page.getByText(/^5 of 500 characters \(some emoji/)).toBeVisible()
 })

@@ -36,19 +36,32 @@ const throughBrowser =
     })
   }
 
-/** Signs `user` in, in the page's browser context, the way every test signs in (helpers/users). */
-export async function signIn(page: Page, user: TestUser) {
-  const origin = test.info().project.use.baseURL!
+/**
+ * Signs `user` in, in the page's browser context, the way every test signs in (helpers/users):
+ * on the run's server, or on the one at `origin`.
+ */
+export async function signIn(
+  page: Page,
+  user: TestUser,
+  origin = test.info().project.use.baseURL!,
+) {
   await signInAs(throughBrowser(page), origin, { email: user.email, name: user.name ?? '' })
 }
 
 /**
  * Every page records each request it makes; a test fails if any leaves this machine, or if the
- * page logs an error to its console. `user` is a fresh user, signed in before the test starts.
+ * page logs an error to its console other than the browser's note of an answer the test expects
+ * (`expectedFailures`: a 400, 404 or 409 unless the test says more). `user` is a fresh user,
+ * signed in before the test starts.
  */
-export const test = base.extend<{ offsiteRequests: string[]; user: TestUser }>({
+export const test = base.extend<{
+  offsiteRequests: string[]
+  user: TestUser
+  expectedFailures: RegExp
+}>({
+  expectedFailures: [/status of (400|404|409)/, { option: true }],
   offsiteRequests: [
-    async ({ page }, use) => {
+    async ({ page, expectedFailures }, use) => {
       const offsite: string[] = []
       const consoleErrors: string[] = []
       page.on('request', (request) => {
@@ -61,7 +74,7 @@ export const test = base.extend<{ offsiteRequests: string[]; user: TestUser }>({
       await use(offsite)
       expect(offsite, 'requests to hosts other than this machine').toEqual([])
       expect(
-        consoleErrors.filter((text) => !/status of (400|404)/.test(text)),
+        consoleErrors.filter((text) => !expectedFailures.test(text)),
         'console errors',
       ).toEqual([])
     },
@@ -90,6 +103,30 @@ export async function saveQuote(page: Page, text: string, button = 'Save Quote')
   await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
 }
 
+/** Saves `text` from the home page and waits until the page shows it as the saved quote. */
+export async function withSavedQuote(page: Page, text: string) {
+  await page.goto('/')
+  await saveQuote(page, text)
+  await expect(page.locator('main blockquote')).toHaveText(text)
+}
+
+/** The saved quote as a fresh page view (another tab) shows it, or null (the empty form). */
+export async function storedText(page: Page): Promise<string | null> {
+  const other = await page.context().newPage()
+  await other.goto('/')
+  const quote = other.locator('main blockquote')
+  const text = (await quote.count()) > 0 ? await quote.first().textContent() : null
+  await other.close()
+  return text
+}
+
+/** Clicks `button` and waits for the save to be confirmed and the quote to be stored as `text`. */
+export async function saveAgain(page: Page, button: string, text: string) {
+  await page.getByRole('button', { name: button }).click()
+  await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
+  expect(await storedText(page)).toBe(text)
+}
+
 /** Waits until the page's JavaScript has taken over (the root sets data-hydrated). */
 export async function waitForHydration(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1)
@@ -102,20 +139,26 @@ export async function keepScreenshot(page: Page, state: string) {
 }
 
 /**
- * Axe finds no accessibility violations in the page's current state. Axe runs as JavaScript in
- * the page, so the no-js project, whose pages are the same server-rendered HTML, leaves it to
- * the js project.
+ * Axe finds no accessibility violations in the page's current state, in the light theme and in
+ * the dark. Axe runs as JavaScript in the page, so the no-js project, whose pages are the same
+ * server-rendered HTML, leaves it to the js project.
  */
 export async function expectAccessible(page: Page) {
   if (base.info().project.use.javaScriptEnabled === false) return
-  const results = await new AxeBuilder({ page }).analyze()
-  expect(
-    results.violations.map(({ id, help, nodes }) => ({
-      id,
-      help,
-      targets: nodes.map((node) => node.target),
-    })),
-  ).toEqual([])
+  const dark = await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme })
+    const results = await new AxeBuilder({ page }).analyze()
+    expect(
+      results.violations.map(({ id, help, nodes }) => ({
+        id,
+        help,
+        targets: nodes.map((node) => node.target),
+      })),
+      `axe, ${colorScheme}`,
+    ).toEqual([])
+  }
+  await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' })
 }
 
 /** Replaces the context's session with one that expired, for the same user, as an hour-old tab has. */

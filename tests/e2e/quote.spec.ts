@@ -137,11 +137,55 @@ test('a quote that is HTML renders as text, and runs nothing', async ({ page, us
   expect(dialogs).toEqual([])
 })
 
-test('an unknown path is a 404 page', async ({ page, user: _ }) => {
+test('an unknown path is a 404 page, with the site header and one title', async ({
+  page,
+  user: _,
+}) => {
   const response = await page.goto('/no/such/page')
   expect(response?.status()).toBe(404)
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
+  await expect(page.getByText('The page you asked for does not exist.')).toBeVisible()
+  await expect(page.getByRole('banner')).toContainText('Signed in as')
+  expect(await page.locator('title').count()).toBe(1)
+  await expect(page).toHaveTitle('Page not found · Quotebook')
   await expectAccessible(page)
+})
+
+test.describe('error pages of forms no page sends', () => {
+  test.use({ expectedFailures: /status of (400|413)/ })
+
+  test('the 400 and 413 pages: the site header, one title, nothing inaccessible', async ({
+    page,
+    user: _,
+  }) => {
+    await page.goto('/')
+    // Forms no page of the app sends: an unknown intent, and a body over the server's limit.
+    for (const [fields, status, heading] of [
+      [{ intent: 'launch' }, 400, 'That request was not understood'],
+      [{ intent: 'save', quote: 'x'.repeat(20_000) }, 413, 'Too much at once'],
+    ] as const) {
+      const [response] = await Promise.all([
+        page.waitForResponse((answer) => answer.request().method() === 'POST'),
+        page.evaluate((values) => {
+          const form = Object.assign(document.createElement('form'), {
+            method: 'post',
+            action: '/?index',
+          })
+          for (const [name, value] of Object.entries(values)) {
+            form.append(Object.assign(document.createElement('input'), { name, value }))
+          }
+          document.body.append(form)
+          form.submit()
+        }, fields),
+      ])
+      expect(response.status()).toBe(status)
+      await expect(page.getByRole('heading', { name: heading })).toBeVisible()
+      await expect(page.getByRole('banner')).toBeVisible()
+      expect(await page.locator('title').count()).toBe(1)
+      await expectAccessible(page)
+      await page.goto('/')
+    }
+  })
 })
 
 test('the sign-in page is accessible', async ({ page }) => {

@@ -130,6 +130,32 @@ const cases: Record<string, Case> = {
     status: 303,
     stored: null,
   },
+  'a save with a version no page wrote': {
+    send: (user) => post('/?index', { intent: 'save', quote: 'x', version: 'abc' }, user.cookies),
+    status: 400,
+  },
+  'a save with a version of a day that does not exist': {
+    send: (user) =>
+      post(
+        '/?index',
+        { intent: 'save', quote: 'x', version: '2026-02-30T00:00:00.000000Z' },
+        user.cookies,
+      ),
+    status: 400,
+  },
+  'a save based on a version from the far future': {
+    send: (user) =>
+      post(
+        '/?index',
+        { intent: 'save', quote: 'x', version: '9999-12-31T23:59:59.999999Z' },
+        user.cookies,
+      ),
+    status: 409,
+  },
+  'a delete with a version no page wrote': {
+    send: (user) => post('/?index', { intent: 'delete', version: '0' }, user.cookies),
+    status: 400,
+  },
   'a GET to an unknown route': { send: (user) => get('/no/such/route', user.cookies), status: 404 },
   'a POST to an unknown route': {
     send: (user) => post('/no/such/route', { intent: 'delete' }, user.cookies),

@@ -192,7 +192,7 @@ describe('behind a proxy, the public origin is APP_URL', () => {
     expect(page.body.toString()).not.toContain('evil.example')
   })
 
-  test('a draft kept over https is a __Host- cookie, offered back after signing in again', async () => {
+  test('a draft kept over https is a __Host- cookie, offered back after signing in, cleared once saved', async () => {
     const { cookie } = await signInBehindProxy(server, 'expiring@example.com')
     const key = createPrivateKey(readFileSync(join(server.dataDir, 'local-identity.pem')))
     const sub = JSON.parse(
@@ -220,8 +220,16 @@ describe('behind a proxy, the public origin is APP_URL', () => {
       ...asProxy,
       Cookie: `${back.cookie}; ${draft!.split(';')[0]}`,
     })
-    expect(page.body.toString()).toMatch(/<textarea[^>]*>Kept over https<\/textarea>/)
-    expect(page.headers['set-cookie']).toContainEqual(
+    const html = page.body.toString()
+    expect(html).toMatch(/<textarea[^>]*>Kept over https<\/textarea>/)
+    // Once saved, the draft is cleared with the same name it was set with.
+    const saved = await postForm(server, '/?index', `${back.cookie}; ${draft!.split(';')[0]}`, {
+      intent: 'save',
+      quote: 'Kept over https',
+      version: '',
+    })
+    expect(saved.status).toBe(303)
+    expect(saved.headers['set-cookie']).toContainEqual(
       expect.stringMatching(/^__Host-quotebook_draft=; .*Max-Age=0.*; Secure/),
     )
   })

@@ -177,8 +177,19 @@ describe('a save from a session that has ended', () => {
     const html = await page.text()
     expect(html).toContain('You were signed out before your quote was saved.')
     expect(html).toMatch(/<textarea[^>]*>typed while signed out 🙂<\/textarea>/)
-    expect(setCookies(page).get('quotebook_draft')?.attributes).toContain('Max-Age=0')
+    // Kept until saved: a reload offers it again.
+    expect(setCookies(page).has('quotebook_draft')).toBe(false)
     expect(await storedQuote(email)).toBe('before')
+
+    // Saved from the form, based on the quote the page showed: stored, and the draft forgotten.
+    const version = /name="version" value="([^"]*)"/.exec(html)![1]!
+    const withDraft = { ...cookies, quotebook_draft: draft!.value }
+    const saved = await handle(
+      post('/?index', { intent: 'save', quote: 'typed while signed out 🙂', version }, withDraft),
+    )
+    expect(saved.status).toBe(303)
+    expect(setCookies(saved).get('quotebook_draft')?.attributes).toContain('Max-Age=0')
+    expect(await storedQuote(email)).toBe('typed while signed out 🙂')
   })
 
   /** Alice's save from a session that expired: the redirect, and the draft cookie it sets. */
@@ -291,5 +302,98 @@ describe('a save from a session that has ended', () => {
     expect(response.headers.get('Location')).toBe('/sign-in?redirect_url=%2F')
     const rows = await sql`select 1 from user_messages where message = 'anonymous'`
     expect(rows).toEqual([])
+  })
+})
+
+describe('a change from a page that is out of date', () => {
+  /** The version the edit form carries, as a browser would send it back. */
+  async function formVersion(cookies: Record<string, string>) {
+    const html = await (await handle(get('/?edit', cookies))).text()
+    return /name="version" value="([^"]*)"/.exec(html)![1]!
+  }
+
+  const change = (cookies: Record<string, string>, fields: Record<string, string>) =>
+    handle(post('/?index', fields, cookies))
+
+  test('a save based on the version shown goes through, and the version moves on', async () => {
+    const { email, cookies } = await userWith('first')
+    const version = await formVersion(cookies)
+    expect(version).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+    expect((await change(cookies, { intent: 'save', quote: 'second', version })).status).toBe(303)
+    expect(await storedQuote(email)).toBe('second')
+    expect(await formVersion(cookies)).not.toBe(version)
+  })
+
+  test('a save based on an older version is refused, showing the newer text and keeping the typed', async () => {
+    const { email, cookies } = await userWith('first')
+    const stale = await formVersion(cookies)
+    expect(
+      (await change(cookies, { intent: 'save', quote: 'from tab B', version: stale })).status,
+    ).toBe(303)
+    const refused = await change(cookies, { intent: 'save', quote: 'from tab A', version: stale })
+    expect(refused.status).toBe(409)
+    const html = await refused.text()
+    expect(html).toContain('changed in another tab or window')
+    expect(html).toMatch(/<blockquote[^>]*>from tab B<\/blockquote>/)
+    expect(html).toMatch(/<textarea[^>]*>from tab A<\/textarea>/)
+    expect(await storedQuote(email)).toBe('from tab B')
+    // The form now carries the newer version: saving again is a deliberate replacement.
+    const newer = /name="version" value="([^"]*)"/.exec(html)![1]!
+    expect(newer).not.toBe(stale)
+    expect(
+      (await change(cookies, { intent: 'save', quote: 'from tab A', version: newer })).status,
+    ).toBe(303)
+    expect(await storedQuote(email)).toBe('from tab A')
+  })
+
+  test('a save based on a quote deleted meanwhile creates nothing until asked again', async () => {
+    const { email, cookies } = await userWith('first')
+    const version = await formVersion(cookies)
+    expect((await change(cookies, { intent: 'delete', version })).status).toBe(303)
+    const refused = await change(cookies, { intent: 'save', quote: 'stale edit', version })
+    expect(refused.status).toBe(409)
+    expect(await refused.text()).toContain('deleted in another tab or window')
+    expect(await storedQuote(email)).toBeNull()
+    expect(
+      (await change(cookies, { intent: 'save', quote: 'stale edit', version: '' })).status,
+    ).toBe(303)
+    expect(await storedQuote(email)).toBe('stale edit')
+  })
+
+  test('a new quote from a page that showed none is refused when one was saved meanwhile', async () => {
+    const { email, cookies } = await userWith('saved in another tab')
+    const refused = await change(cookies, {
+      intent: 'save',
+      quote: 'typed on the empty page',
+      version: '',
+    })
+    expect(refused.status).toBe(409)
+    expect(await storedQuote(email)).toBe('saved in another tab')
+  })
+
+  test('a delete of an older version is refused, and asks about the newer text', async () => {
+    const { email, cookies } = await userWith('first')
+    const stale = await formVersion(cookies)
+    expect((await change(cookies, { intent: 'save', quote: 'newer', version: stale })).status).toBe(
+      303,
+    )
+    const refused = await change(cookies, { intent: 'delete', version: stale })
+    expect(refused.status).toBe(409)
+    const html = await refused.text()
+    expect(html).toContain('Delete your quote?')
+    expect(html).toMatch(/<blockquote[^>]*>newer<\/blockquote>/)
+    expect(await storedQuote(email)).toBe('newer')
+  })
+
+  test('two saves based on the same version at once: exactly one goes through', async () => {
+    const { email, cookies } = await userWith('first')
+    const version = await formVersion(cookies)
+    const statuses = await Promise.all(
+      ['one', 'two'].map(
+        async (quote) => (await change(cookies, { intent: 'save', quote, version })).status,
+      ),
+    )
+    expect(statuses.sort()).toEqual([303, 409])
+    expect(['one', 'two']).toContain(await storedQuote(email))
   })
 })

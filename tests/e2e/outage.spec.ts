@@ -1,0 +1,80 @@
+import { applyMigrations } from '../../app/db/migrate'
+import { type FreshDatabase, freshDatabase } from '../helpers/database'
+import { type RunningServer, startProductionServer } from '../helpers/production-server'
+import { tcpProxy } from '../helpers/tcp-proxy'
+import { expect, expectAccessible, newUser, quoteField, signIn, test } from './fixtures'
+
+// The production server of this file's own, on a database behind a proxy that can stop, as a
+// database server that went away: the 503 page must keep the typed text and offer the save
+// again, once, without a link that would throw the text away.
+
+// The browser notes each 503 in the console; they are what this file is about.
+test.use({ expectedFailures: /status of 503/ })
+
+let database: FreshDatabase
+let proxy: Awaited<ReturnType<typeof tcpProxy>>
+let server: RunningServer
+
+test.beforeAll(async () => {
+  database = await freshDatabase()
+  await applyMigrations({ databaseUrl: database.url, log: () => {} })
+  proxy = await tcpProxy(Number(new URL(database.url).port))
+  const proxied = new URL(database.url)
+  proxied.port = String(proxy.port)
+  server = await startProductionServer({
+    NODE_ENV: 'production',
+    AUTH_MODE: 'local',
+    DATABASE_URL: proxied.toString(),
+    QUERY_TIMEOUT_MS: '1000',
+  })
+})
+
+test.afterAll(async () => {
+  await server?.stop()
+  await proxy?.close()
+  await database?.drop()
+})
+
+test('a save while the database is down keeps the text, says so once, and saves once it is back', async ({
+  page,
+}) => {
+  await signIn(page, newUser('Outage Olga'), server.url)
+  await page.goto(`${server.url}/`)
+  const message = 'Quotebook is temporarily unavailable, so your quote may not have been saved.'
+  await quoteField(page).fill('Written during the outage')
+  await proxy.down()
+  try {
+    await page.getByRole('button', { name: 'Save Quote' }).click()
+    await expect(page.getByText(message)).toHaveCount(1)
+    await expect(quoteField(page)).toHaveValue('Written during the outage')
+    // A plain "Try again" link would reload the page and throw the text away.
+    await expect(page.getByRole('link', { name: 'Try again' })).toHaveCount(0)
+    await expect(page.getByRole('banner')).toBeVisible()
+    expect(await page.locator('title').count()).toBe(1)
+    await expectAccessible(page)
+  } finally {
+    await proxy.up()
+  }
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
+  await expect(page.locator('main blockquote')).toHaveText('Written during the outage')
+})
+
+test('a page view while the database is down: the 503 page, with a way to try again', async ({
+  page,
+}) => {
+  await signIn(page, newUser('Outage Otto'), server.url)
+  await proxy.down()
+  try {
+    const response = await page.goto(`${server.url}/`)
+    expect(response?.status()).toBe(503)
+    await expect(page.getByRole('heading', { name: 'Temporarily unavailable' })).toBeVisible()
+    await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible()
+    await expect(page.getByRole('banner')).toBeVisible()
+    expect(await page.locator('title').count()).toBe(1)
+    await expect(page).toHaveTitle('Temporarily unavailable · Quotebook')
+    await expectAccessible(page)
+  } finally {
+    await proxy.up()
+  }
+})

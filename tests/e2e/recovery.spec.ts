@@ -1,0 +1,188 @@
+import {
+  expect,
+  saveAgain,
+  expectAccessible,
+  expireSession,
+  newUser,
+  quoteField,
+  saveQuote,
+  signIn,
+  storedText,
+  test,
+  withSavedQuote,
+} from './fixtures'
+
+// Beyond the happy path: what a person typed is never lost, nothing is deleted by accident, and
+// two tabs never overwrite each other without a word. Each runs with JavaScript on and off
+// (going offline mid-page needs JavaScript: offline.spec.ts).
+
+test('pressing Enter twice on "Delete Quote" does not delete', async ({ page, user: _ }) => {
+  await withSavedQuote(page, 'Kept through a double press')
+  await page.getByRole('link', { name: 'Delete Quote' }).focus()
+  await page.keyboard.press('Enter')
+  await page.waitForTimeout(150)
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeFocused()
+  // A third press, well after the page settled, still deletes nothing.
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('button', { name: 'Yes, delete it' })).not.toBeFocused()
+  expect(await storedText(page)).toBe('Kept through a double press')
+})
+
+test.describe('two tabs', () => {
+  test('a save from a tab that is out of date is refused, showing both texts', async ({
+    page,
+    context,
+    user: _,
+  }) => {
+    await withSavedQuote(page, 'First version')
+    await page.getByRole('link', { name: 'Edit' }).click()
+
+    const other = await context.newPage()
+    await other.goto('/?edit')
+    await saveQuote(other, 'Newer, from the other tab', 'Save changes')
+
+    await quoteField(page).fill('Older tab, typed later')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect(page.getByRole('alert')).toContainText('changed in another tab or window')
+    await expect(page.getByRole('region', { name: 'Your saved quote now reads' })).toContainText(
+      'Newer, from the other tab',
+    )
+    await expect(quoteField(page)).toHaveValue('Older tab, typed later')
+    expect(await storedText(page)).toBe('Newer, from the other tab')
+
+    // Choosing to replace it, knowingly.
+    await saveAgain(page, 'Save changes', 'Older tab, typed later')
+  })
+
+  test('a save after another tab deleted the quote does not bring it back unasked', async ({
+    page,
+    context,
+    user: _,
+  }) => {
+    await withSavedQuote(page, 'About to be deleted elsewhere')
+    await page.getByRole('link', { name: 'Edit' }).click()
+
+    const other = await context.newPage()
+    await other.goto('/?delete')
+    await other.getByRole('button', { name: 'Yes, delete it' }).click()
+    await expect(other.getByRole('status')).toHaveText('Your quote was deleted.')
+
+    await quoteField(page).fill('Edited in the stale tab')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect(page.getByRole('alert')).toContainText('deleted in another tab or window')
+    await expect(quoteField(page)).toHaveValue('Edited in the stale tab')
+    expect(await storedText(page)).toBeNull()
+
+    await saveAgain(page, 'Save Quote', 'Edited in the stale tab')
+  })
+
+  test('a delete confirmed in a tab that is out of date asks again, showing the newer text', async ({
+    page,
+    context,
+    user: _,
+  }) => {
+    await withSavedQuote(page, 'Seen when asked')
+    await page.getByRole('link', { name: 'Delete Quote' }).click()
+
+    const other = await context.newPage()
+    await other.goto('/?edit')
+    await saveQuote(other, 'Changed meanwhile', 'Save changes')
+
+    await page.getByRole('button', { name: 'Yes, delete it' }).click()
+    await expect(page.getByRole('alert')).toContainText('changed in another tab or window')
+    await expect(page.locator('main blockquote')).toHaveText('Changed meanwhile')
+    expect(await storedText(page)).toBe('Changed meanwhile')
+  })
+})
+
+test('Back after signing out shows no signed-in page from the cache', async ({ page }) => {
+  const user = newUser('Back Button')
+  await signIn(page, user)
+  await withSavedQuote(page, 'Private words')
+  await expect(page.getByRole('banner')).toContainText('Back Button')
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page).toHaveURL('/sign-in')
+  await page.goBack()
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
+  await expect(page.getByText('Private words')).toHaveCount(0)
+  await expect(page.getByText('Back Button')).toHaveCount(0)
+  await expect(page.getByText('Your quote was saved.')).toHaveCount(0)
+})
+
+test('a paste far larger than a quote stops in the field, and the text comes back', async ({
+  page,
+  user: _,
+}) => {
+  await page.goto('/')
+  await quoteField(page).focus()
+  await page.keyboard.insertText('Too long. '.repeat(3_000))
+  // The browser stops at the field's limit, so the form stays small enough to be answered.
+  const kept = await quoteField(page).inputValue()
+  expect(kept.length).toBe(1_500)
+  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await expect(page.getByRole('alert')).toContainText('at most 500 characters')
+  await expect(quoteField(page)).toHaveValue(kept)
+  await expect(page.getByText('Too much at once')).toHaveCount(0)
+})
+
+test.describe('a session that ended', () => {
+  test('a kept draft survives a reload after signing in again, until it is saved', async ({
+    page,
+  }) => {
+    const user = newUser('Reloader')
+    await signIn(page, user)
+    await page.goto('/')
+    await quoteField(page).fill('Typed, then the session ended')
+    await expireSession(page, user)
+    await page.getByRole('button', { name: 'Save Quote' }).click()
+    await expect(page.getByRole('status')).toContainText(
+      'Your session ended before your quote was saved, and we kept what you typed.',
+    )
+    await signIn(page, user)
+    await page.goto('/')
+    await expect(quoteField(page)).toHaveValue('Typed, then the session ended')
+    await page.reload()
+    await expect(quoteField(page)).toHaveValue('Typed, then the session ended')
+    await page.getByRole('button', { name: 'Save Quote' }).click()
+    await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
+    await page.reload()
+    await expect(page.locator('main blockquote')).toHaveText('Typed, then the session ended')
+  })
+
+  test('a delete confirmed after the session ended says so, and asks again after signing in', async ({
+    page,
+  }) => {
+    const user = newUser('Late Deleter')
+    await signIn(page, user)
+    await withSavedQuote(page, 'Still here after all')
+    await page.getByRole('link', { name: 'Delete Quote' }).click()
+    await expireSession(page, user)
+    await page.getByRole('button', { name: 'Yes, delete it' }).click()
+    await expect(page.getByRole('status')).toContainText(
+      'Your session ended before your quote was deleted, so it is still there.',
+    )
+    await page.getByLabel('Email').fill(user.email)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeVisible()
+    await expect(page.locator('main blockquote')).toHaveText('Still here after all')
+  })
+})
+
+test.describe('at 320 px', () => {
+  test.use({ viewport: { width: 320, height: 640 } })
+
+  for (const [what, name, email] of [
+    ['a long email and no name', '', 'alexandra.konstantinopoulou@universityhospital.example.org'],
+    ['a 100-character name without a break', 'N'.repeat(100), 'unbroken@example.com'],
+  ] as const) {
+    test(`${what} fits without sideways scrolling`, async ({ page }) => {
+      await signIn(page, { email: email.replace('@', `+${Date.now()}@`), name })
+      await page.goto('/')
+      await expect(page.getByRole('banner')).toContainText('Signed in as')
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      expect(width).toBeLessThanOrEqual(320)
+      await expectAccessible(page)
+    })
+  }
+})
