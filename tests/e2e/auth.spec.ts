@@ -24,6 +24,7 @@ test('a sign-in error keeps what was typed', async ({ page }) => {
   await expect(page.getByText('Enter an email address like ada@example.com.')).toBeVisible()
   await expect(page.getByLabel('Email')).toHaveValue('not an email')
   await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.getByLabel('Email')).toBeFocused()
   await expect(page.getByLabel('Name')).toHaveValue('Grace')
 })
 

@@ -65,6 +65,20 @@ test('the whole journey: save, reload, edit, cancel, edit, save, delete', async 
   await expect(quoteField(page)).toHaveValue('')
 })
 
+test('the counter says what is true: the limit without JavaScript, the count with it', async ({
+  page,
+  user: _,
+}) => {
+  await page.goto('/')
+  await quoteField(page).fill('Four')
+  const counter = page.locator('#quote-length')
+  if (test.info().project.use.javaScriptEnabled === false) {
+    await expect(counter).toHaveText('At most 500 characters')
+  } else {
+    await expect(counter).toHaveText('4 of 500 characters')
+  }
+})
+
 test('a validation error keeps what was typed, next to the field', async ({ page, user: _ }) => {
   await page.goto('/')
   const tooLong = `${'🙂'.repeat(501)}`

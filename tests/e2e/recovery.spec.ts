@@ -50,6 +50,7 @@ test.describe('two tabs', () => {
     )
     await expect(quoteField(page)).toHaveValue('Older tab, typed later')
     expect(await storedText(page)).toBe('Newer, from the other tab')
+    await expectAccessible(page)
 
     // Choosing to replace it, knowingly.
     await saveAgain(page, 'Save changes', 'Older tab, typed later')
@@ -142,6 +143,7 @@ test.describe('a session that ended', () => {
     await signIn(page, user)
     await page.goto('/')
     await expect(quoteField(page)).toHaveValue('Typed, then the session ended')
+    await expectAccessible(page)
     await page.reload()
     await expect(quoteField(page)).toHaveValue('Typed, then the session ended')
     await page.getByRole('button', { name: 'Save Quote' }).click()
