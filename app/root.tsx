@@ -33,16 +33,20 @@ export function loader(args: Route.LoaderArgs) {
 
 // No database work here, so running it with every request to the server costs nothing, and keeps
 // the request id on an error page the id of the request that failed. A move between the home
-// page's views, or a change that never reached the server, makes no request at all (see
-// routes/home.tsx), so the page keeps working offline.
+// page's views, or a refused change, makes no request at all (see routes/home.tsx), so the page
+// keeps working offline.
 export function shouldRevalidate({
   currentUrl,
   nextUrl,
   formMethod,
   actionResult,
+  actionStatus,
 }: ShouldRevalidateFunctionArgs) {
-  if ((actionResult as { unreachable?: boolean } | undefined)?.unreachable) return false
-  return formMethod !== undefined || !onlySwitchesView(currentUrl, nextUrl)
+  if (formMethod === undefined) return !onlySwitchesView(currentUrl, nextUrl)
+  // A refused change keeps the page as it is: reloading could only fail the same way, and an
+  // error page would take the typed text with it.
+  const unreachable = (actionResult as { unreachable?: boolean } | undefined)?.unreachable
+  return !unreachable && (actionStatus === undefined || actionStatus < 400)
 }
 
 export function meta({ error }: Route.MetaArgs): Route.MetaDescriptors {

@@ -47,8 +47,8 @@ const messages = {
   'too-long': () => 'Your quote is too long to save. Shorten it and try again.',
   'bad-character': () => 'Your quote contains a character that cannot be saved.',
   // A change that timed out may still have been made (its COMMIT already sent, or on Neon a
-  // request that had reached it), so the message says "may not have been"; a save is an upsert,
-  // safe to repeat.
+  // request that had reached it), so the message says "may not have been". Repeating it is safe:
+  // a save of the text already saved succeeds, a delete of a quote already gone too.
   unavailable: (work: Work) =>
     work === 'read'
       ? 'Quotebook is temporarily unavailable. Try again in a moment.'

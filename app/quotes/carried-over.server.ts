@@ -1,5 +1,6 @@
 import { createCookie } from 'react-router'
 import { z } from 'zod'
+import { isVersion } from './quote-schema'
 import { cookieSecret } from '../auth/session.server'
 import { secureCookies } from '../http/front-door.server'
 import { clearedCookie, cookieAttributes, readCookie, withCookies } from '../http/cookies.server'
@@ -37,14 +38,17 @@ const drafts = {
 const draftCookieOf = (request: Request) => (secureCookies(request) ? drafts.secure : drafts.plain)
 
 /**
- * A kept draft: the text, and the user whose session it was typed in. `user` is null when the
- * request carried no session token the app could read a user from (signed out in another tab):
- * such a draft is shown on the sign-in page, to whoever is at this browser now, and to no one
- * after signing in.
+ * A kept draft: the text, the user whose session it was typed in, and the version of the quote
+ * the form was based on (empty: none), so saving it later is checked like any other save and a
+ * quote saved meanwhile in another tab is shown, not overwritten. `user` is null when the request
+ * carried no session token the app could read a user from (signed out in another tab): such a
+ * draft is shown on the sign-in page, to whoever is at this browser now, and to no one after
+ * signing in.
  */
 export interface Draft {
   user: string | null
   text: string
+  basedOn: string
 }
 
 // The signed value carries its own expiry, so a copy is worthless after it, whatever a browser
@@ -52,17 +56,25 @@ export interface Draft {
 const draftValue = z.object({
   user: z.string().min(1).nullable(),
   text: z.string().min(1),
+  // Drafts kept before versions existed carry none: based on no quote, so a save shows any.
+  basedOn: z
+    .string()
+    .refine((value) => value === '' || isVersion(value))
+    .catch(''),
   until: z.number(),
 })
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
-export async function draftCookie(request: Request, { user, text }: Draft): Promise<string> {
+export async function draftCookie(
+  request: Request,
+  { user, text, basedOn }: Draft,
+): Promise<string> {
   const cookie = draftCookieOf(request)
   const until = nowSeconds() + DRAFT_SECONDS
   let kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS)
   for (;;) {
-    const header = await cookie.serialize({ user, text: kept.join(''), until })
+    const header = await cookie.serialize({ user, text: kept.join(''), basedOn, until })
     // Characters JSON escapes (controls, quotes) grow the cookie: shorten the draft until a
     // browser keeps it, rather than lose all of it.
     if (header.length <= DRAFT_MAX_COOKIE_BYTES || kept.length === 0) return header
@@ -76,14 +88,14 @@ export async function readDraft(request: Request): Promise<Draft | null> {
   const value: unknown = await draftCookieOf(request).parse(request.headers.get('Cookie'))
   const parsed = draftValue.safeParse(value)
   if (!parsed.success || parsed.data.until < nowSeconds()) return null
-  const { user, text } = parsed.data
-  return { user, text: [...text].slice(0, DRAFT_MAX_CODE_POINTS).join('') }
+  const { user, text, basedOn } = parsed.data
+  return { user, text: [...text].slice(0, DRAFT_MAX_CODE_POINTS).join(''), basedOn }
 }
 
-/** The text of the request's draft when it was kept for `user`, else null. */
-async function draftFor(request: Request, user: string): Promise<string | null> {
+/** The request's draft (its text and version) when it was kept for `user`, else null. */
+async function draftFor(request: Request, user: string) {
   const kept = await readDraft(request)
-  return kept?.user === user ? kept.text : null
+  return kept?.user === user ? { text: kept.text, basedOn: kept.basedOn } : null
 }
 
 /**

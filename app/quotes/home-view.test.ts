@@ -119,8 +119,13 @@ describe('homeScreen', () => {
     ).toEqual({ kind: 'confirm-delete', text: 'Saved words', version: V1, error: 'Offline' })
   })
 
-  test('a kept draft: the form with the draft, and the notice', () => {
-    const screen = homeScreen({ ...saved, draft: 'Draft words' })
+  test('a kept draft: the form with the draft, based on the version it was typed against', () => {
+    // Typed against V1; the quote is now V2 (saved in another tab): the save will say so.
+    const screen = homeScreen({
+      ...saved,
+      quote: { text: 'Newer words', version: V2 },
+      draft: { text: 'Draft words', basedOn: V1 },
+    })
     expect(screen.view).toEqual({
       kind: 'form',
       text: 'Draft words',
@@ -131,7 +136,7 @@ describe('homeScreen', () => {
     // Refused again: the refused text wins and the notice goes.
     const refused = homeScreen({
       ...saved,
-      draft: 'Draft words',
+      draft: { text: 'Draft words', basedOn: V1 },
       refused: { intent: 'save', error: 'Too long', typed: 'Longer words', basedOn: V1 },
     })
     expect(refused.view).toMatchObject({ text: 'Longer words' })
@@ -177,5 +182,7 @@ describe('the views of one page', () => {
     expect(onlySwitchesView(at('/'), at('/'))).toBe(false)
     expect(onlySwitchesView(at('/'), at('/sign-in'))).toBe(false)
     expect(onlySwitchesView(at('/'), at('/?edit&other=1'))).toBe(false)
+    // After a form posted to `/?index` was refused, Cancel and Keep it go back to `/`.
+    expect(onlySwitchesView(at('/?index'), at('/'))).toBe(true)
   })
 })

@@ -49,14 +49,13 @@ export const requestedView = (search: URLSearchParams): Requested =>
  * version check refuses a change made from it.
  */
 export function onlySwitchesView(current: URL, next: URL): boolean {
-  return (
-    current.pathname === '/' &&
-    next.pathname === '/' &&
-    current.search !== next.search &&
-    [current, next].every((url) =>
-      [...url.searchParams.keys()].every((key) => key === 'edit' || key === 'delete'),
+  // `index` is React Router's marker on the address a form was posted to (`/?index`).
+  const viewsOnly = (url: URL) =>
+    url.pathname === '/' &&
+    [...url.searchParams.keys()].every(
+      (key) => key === 'edit' || key === 'delete' || key === 'index',
     )
-  )
+  return viewsOnly(current) && viewsOnly(next) && current.search !== next.search
 }
 
 export interface HomeState {
@@ -64,7 +63,7 @@ export interface HomeState {
   quote: SavedQuote | null
   requested: Requested
   /** Text typed in a session that ended, kept for this user until saved or discarded. */
-  draft: string | null
+  draft: { text: string; basedOn: string } | null
   /** What the last change did, once, after its redirect. */
   status: 'saved' | 'deleted' | null
   /** The action's answer, when it refused the change. */
@@ -139,6 +138,8 @@ export function homeScreen(state: HomeState): HomeScreen {
     }
     // The form starts with a kept draft, or the quote to edit.
     if (pending?.kind === 'deleting') return { kind: 'form', text: '', basedOn: '', mode }
-    return { kind: 'form', text: draft ?? known?.text ?? '', basedOn: known?.version ?? '', mode }
+    // A kept draft keeps the version it was typed against: saving it is checked like any save.
+    if (draft !== null) return { kind: 'form', text: draft.text, basedOn: draft.basedOn, mode }
+    return { kind: 'form', text: known?.text ?? '', basedOn: known?.version ?? '', mode }
   }
 }

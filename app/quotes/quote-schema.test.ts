@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from './quote-schema'
+import { checkQuote, codePoints, isVersion, QUOTE_MAX_LENGTH } from './quote-schema'
 
 const astral = '🙂' // one code point, two UTF-16 units, four UTF-8 bytes
 
@@ -60,5 +60,31 @@ describe('checkQuote', () => {
       error:
         'Your quote contains an incomplete character (a lone UTF-16 surrogate). Retype it and try again.',
     })
+  })
+})
+
+describe('isVersion', () => {
+  test('takes what the server writes: update_ts in UTC to the microsecond, any year', () => {
+    expect(isVersion('2026-11-27T10:00:00.000001Z')).toBe(true)
+    expect(isVersion('1999-12-31T23:59:59.999999Z')).toBe(true)
+    expect(isVersion('0042-01-01T00:00:00.000000Z')).toBe(true)
+    expect(isVersion('9999-12-31T23:59:59.999999Z')).toBe(true)
+  })
+
+  test('refuses anything Postgres would not read back as the same instant', () => {
+    for (const bad of [
+      '',
+      'abc',
+      '2026-02-30T00:00:00.000000Z', // no 30 February
+      '2026-11-27T24:00:00.000000Z',
+      '2026-11-27T10:00:60.000000Z',
+      '0000-01-01T00:00:00.000000Z',
+      '2026-11-27T10:00:00.000Z', // milliseconds only
+      '2026-11-27T10:00:00.000000+01:00',
+      '2026-11-27 10:00:00.000000Z',
+      ' 2026-11-27T10:00:00.000000Z',
+    ]) {
+      expect(isVersion(bad), bad).toBe(false)
+    }
   })
 })

@@ -52,9 +52,12 @@ export function isVersion(text: string): boolean {
   const parts = versionPattern.exec(text)
   if (parts === null) return false
   const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as number[]
-  const date = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!))
+  // setUTCFullYear, not Date.UTC, which reads years below 100 as 19xx.
+  const date = new Date(0)
+  date.setUTCFullYear(year!, month! - 1, day!)
+  date.setUTCHours(hour!, minute!, second!)
   return (
-    year! >= 2000 &&
+    year! >= 1 &&
     date.getUTCFullYear() === year &&
     date.getUTCMonth() === month! - 1 &&
     date.getUTCDate() === day &&

@@ -28,7 +28,7 @@ import {
   type Refusal,
   requestedView,
 } from '../quotes/home-view'
-import { checkQuote, quoteChange } from '../quotes/quote-schema'
+import { checkQuote, isVersion, quoteChange } from '../quotes/quote-schema'
 import type { Route } from './+types/home'
 
 const titles = {
@@ -61,9 +61,12 @@ export function shouldRevalidate({
   nextUrl,
   formMethod,
   actionResult,
+  actionStatus,
   defaultShouldRevalidate,
 }: ShouldRevalidateFunctionArgs) {
   if ((actionResult as { unreachable?: boolean } | undefined)?.unreachable) return false
+  // Refused because the quote changed elsewhere: the page's data is what is out of date.
+  if (actionStatus === 409) return true
   if (formMethod === undefined && onlySwitchesView(currentUrl, nextUrl)) return false
   return defaultShouldRevalidate
 }
@@ -88,7 +91,8 @@ export async function action(args: Route.ActionArgs) {
     signedOut: async () => {
       if (fields.intent !== 'save' || !fields.quote) return undefined
       const user = await endedSessionUserId(request)
-      return { 'Set-Cookie': await draftCookie(request, { user, text: fields.quote }) }
+      const basedOn = isVersion(fields.version ?? '') ? fields.version! : ''
+      return { 'Set-Cookie': await draftCookie(request, { user, text: fields.quote, basedOn }) }
     },
     // A delete that found the session ended asks again once the user is back.
     returnTo: fields.intent === 'delete' ? DELETE_AGAIN : undefined,
@@ -106,7 +110,7 @@ export async function action(args: Route.ActionArgs) {
       intent: 'save',
       error: badVersion ? OUT_OF_DATE_FORM : issue!.message,
       typed: fields.quote ?? '',
-      basedOn: badVersion ? '' : (fields.version ?? ''),
+      basedOn: isVersion(fields.version ?? '') ? fields.version! : '',
     }
     return data(refusal, { status: 400 })
   }
@@ -145,7 +149,8 @@ async function save(
     }
     return data(refusal, { status: failure.status })
   }
-  if (!saved.made) {
+  // The same text already saved (a second click, or a retry after a save that did commit): done.
+  if (!saved.made && saved.current?.text !== quote) {
     const { current } = saved
     const refusal: Refusal = {
       intent: 'save',
@@ -186,6 +191,12 @@ async function remove(args: Route.ActionArgs, userId: string, version: string | 
   })
 }
 
+const NOT_TAKEN = {
+  save: 'Quotebook could not answer just now, so your quote may not have been saved. Your text is still here: try again in a moment.',
+  delete:
+    'Quotebook could not answer just now, so your quote may not have been deleted. Try again in a moment.',
+}
+
 const UNREACHABLE = {
   save: 'Quotebook could not be reached, so your quote may not have been saved. Your text is still here: check your connection, then save it again.',
   delete:
@@ -206,8 +217,10 @@ export async function clientAction({ request, serverAction }: Route.ClientAction
     if (error instanceof Response) throw error
     const intent = form.get('intent')
     if (intent !== 'save' && intent !== 'delete') throw error
+    // The server's own words when it sent some (a 503 on a delete); else, if it answered at all,
+    // that it could not take the change; else that it could not be reached.
     const message = isRouteErrorResponse(error)
-      ? (error.data as { message?: string } | null)?.message
+      ? ((error.data as { message?: string } | null)?.message ?? NOT_TAKEN[intent])
       : undefined
     if (intent === 'delete') {
       return { intent, error: message ?? UNREACHABLE.delete, unreachable: true } as const
@@ -281,11 +294,14 @@ export default function Home({ loaderData, actionData }: Route.ComponentProps) {
  * view and back (which asks the server nothing) does not announce it again.
  */
 function useOnceStatus(loaderData: Route.ComponentProps['loaderData'], locationKey: string) {
-  // React's pattern for state that follows a prop: remember which view the data came with.
-  const [loaded, setLoaded] = useState({ data: loaderData, key: locationKey })
-  if (loaded.data !== loaderData) setLoaded({ data: loaderData, key: locationKey })
-  const key = loaded.data === loaderData ? loaded.key : locationKey
-  return key === locationKey ? loaderData.status : null
+  // React's pattern for state that follows a prop: which view the data came with, and whether
+  // the page has left that view since (Back to it restores its key, but not the news).
+  const [shown, setShown] = useState({ data: loaderData, key: locationKey, spent: false })
+  let current = shown
+  if (shown.data !== loaderData) current = { data: loaderData, key: locationKey, spent: false }
+  else if (!shown.spent && shown.key !== locationKey) current = { ...shown, spent: true }
+  if (current !== shown) setShown(current)
+  return !current.spent && current.key === locationKey ? loaderData.status : null
 }
 
 /**

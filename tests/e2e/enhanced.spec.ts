@@ -52,6 +52,20 @@ test('each view has its own title, and focus follows the view', async ({ page, u
   await expect(page.getByRole('status')).toHaveText('')
 })
 
+test('Back to the page a save landed on does not announce the save again', async ({
+  page,
+  user: _,
+}) => {
+  await withSavedQuote(page, 'Announced once')
+  await waitForHydration(page)
+  await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
+  await page.getByRole('link', { name: 'Edit' }).click()
+  await expect(quoteField(page)).toBeFocused()
+  await page.goBack()
+  await expect(page.locator('main blockquote')).toHaveText('Announced once')
+  await expect(page.getByRole('status')).toHaveText('')
+})
+
 test('the counter follows the typing, and says when emoji count as more than one', async ({
   page,
   user: _,

@@ -38,6 +38,24 @@ test.describe('a save that cannot reach the server', () => {
     await saveAgain(page, 'Save changes', 'Typed in a tunnel')
   })
 
+  test('after a save failed offline, Cancel still works offline', async ({
+    page,
+    context,
+    user: _,
+  }) => {
+    await withSavedQuote(page, 'Kept as it was')
+    await waitForHydration(page)
+    await context.setOffline(true)
+    await page.getByRole('link', { name: 'Edit' }).click()
+    await quoteField(page).fill('Given up on')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect(page.getByRole('alert')).toContainText('Quotebook could not be reached')
+    await page.getByRole('link', { name: 'Cancel' }).click()
+    await expect(page.locator('main blockquote')).toHaveText('Kept as it was')
+    await expect(page.getByRole('banner')).toBeVisible()
+    await context.setOffline(false)
+  })
+
   test('offline delete: the question stays, with why, and nothing is lost', async ({
     page,
     context,
@@ -65,7 +83,7 @@ test.describe('a save that cannot reach the server', () => {
     )
     await quoteField(page).fill('Typed behind a bad proxy')
     await page.getByRole('button', { name: 'Save Quote' }).click()
-    await expect(page.getByRole('alert')).toContainText('Quotebook could not be reached')
+    await expect(page.getByRole('alert')).toContainText('your quote may not have been saved')
     await expect(quoteField(page)).toHaveValue('Typed behind a bad proxy')
   })
 })

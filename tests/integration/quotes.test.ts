@@ -163,10 +163,16 @@ describe('a save from a session that has ended', () => {
       { sub: localUserId(email), iat: now() - 3600, nbf: now() - 3610, exp: now() - 60 },
       'https://clerk.quotebook.invalid',
     )
-    const response = await save('typed while signed out 🙂', {
-      __session: expired.token,
-      __client_uat: String(expired.payload.iat),
-    })
+    // Posted from the edit form, which carries the version of the quote it showed.
+    const shown = await (await handle(get('/?edit', cookies))).text()
+    const version = /name="version" value="([^"]*)"/.exec(shown)![1]!
+    const response = await handle(
+      post(
+        '/?index',
+        { intent: 'save', quote: 'typed while signed out 🙂', version },
+        { __session: expired.token, __client_uat: String(expired.payload.iat) },
+      ),
+    )
     expect(response.status).toBe(303)
     expect(response.headers.get('Location')).toBe('/sign-in?redirect_url=%2F')
     expect(await storedQuote(email)).toBe('before')
@@ -181,8 +187,8 @@ describe('a save from a session that has ended', () => {
     expect(setCookies(page).has('quotebook_draft')).toBe(false)
     expect(await storedQuote(email)).toBe('before')
 
-    // Saved from the form, based on the quote the page showed: stored, and the draft forgotten.
-    const version = /name="version" value="([^"]*)"/.exec(html)![1]!
+    // Saved from the form, based on the version it was typed against: stored, the draft forgotten.
+    expect(/name="version" value="([^"]*)"/.exec(html)![1]).toBe(version)
     const withDraft = { ...cookies, quotebook_draft: draft!.value }
     const saved = await handle(
       post('/?index', { intent: 'save', quote: 'typed while signed out 🙂', version }, withDraft),
@@ -385,6 +391,46 @@ describe('a change from a page that is out of date', () => {
     expect(await storedQuote(email)).toBe('newer')
   })
 
+  test('the same save sent twice (a double click, a retry) succeeds both times', async () => {
+    const { email, cookies } = await userWith('first')
+    const version = await formVersion(cookies)
+    for (let time = 0; time < 2; time += 1) {
+      const response = await change(cookies, { intent: 'save', quote: '  second  ', version })
+      expect(response.status).toBe(303)
+    }
+    expect(await storedQuote(email)).toBe('second')
+  })
+
+  test('a kept draft is saved against the version it was typed on, not the newest', async () => {
+    const { email, cookies } = await userWith('first')
+    const version = await formVersion(cookies)
+    // The session ends mid-edit: the save is kept as a draft, with the version it was based on.
+    const expired = sessionToken(
+      localIdentity(process.env.QUOTEBOOK_DATA_DIR!).privateKey,
+      { sub: localUserId(email), iat: now() - 3600, nbf: now() - 3610, exp: now() - 60 },
+      'https://clerk.quotebook.invalid',
+    )
+    const kept = await change(
+      { __session: expired.token, __client_uat: String(expired.payload.iat) },
+      { intent: 'save', quote: 'from the tab whose session ended', version },
+    )
+    const draft = setCookies(kept).get('quotebook_draft')!.value
+    // Meanwhile another tab saves a newer text.
+    expect((await change(cookies, { intent: 'save', quote: 'newer', version })).status).toBe(303)
+    // Back, the draft's form is based on the old version, so saving it shows the newer text.
+    const page = await (await handle(get('/', { ...cookies, quotebook_draft: draft }))).text()
+    expect(/name="version" value="([^"]*)"/.exec(page)![1]).toBe(version)
+    const refused = await change(
+      { ...cookies, quotebook_draft: draft },
+      { intent: 'save', quote: 'from the tab whose session ended', version },
+    )
+    expect(refused.status).toBe(409)
+    expect(await refused.text()).toMatch(/<blockquote[^>]*>newer<\/blockquote>/)
+    expect(await storedQuote(email)).toBe('newer')
+  })
+
+  // On PGlite (one connection) the two run one after the other; on a Postgres server they race,
+  // and Postgres re-checks update_ts on the row the first one committed.
   test('two saves based on the same version at once: exactly one goes through', async () => {
     const { email, cookies } = await userWith('first')
     const version = await formVersion(cookies)
