@@ -18,9 +18,3 @@ export function safeRedirectPath(value: unknown, fallback = '/'): string {
   if (url.origin !== base || leavesSite(path)) return fallback
   return path
 }
-
-/**
- * Where a delete that found the session ended returns after signing in: the confirmation again.
- * Its own address, so the sign-in page can say why the user is there.
- */
-export const DELETE_AGAIN = '/?delete=again'

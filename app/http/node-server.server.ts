@@ -75,6 +75,8 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
       // A form is at most 64 KB; a client that takes longer than this to send one is stalling.
       headersTimeout: 20_000,
       requestTimeout: 30_000,
+      // How often Node checks those two; its default (30 s) let a slow request run 30 s over.
+      connectionsCheckingInterval: 1_000,
     },
     (req, res) => accept(req, res),
   )
@@ -420,7 +422,9 @@ function writeRaw(socket: Duplex, status: number, identity: RequestIdentity, hea
   ]
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`
   for (let index = 0; index < raw.length; index += 2) head += `${raw[index]}: ${raw[index + 1]}\r\n`
-  socket.end(`${head}\r\n${body}`)
+  // Closed, not half-closed, once the answer is out: a client still trickling bytes keeps no
+  // socket open.
+  socket.end(`${head}\r\n${body}`, () => socket.destroy())
 }
 
 /**

@@ -49,6 +49,8 @@ export interface Draft {
   user: string | null
   text: string
   basedOn: string
+  /** Only the beginning was kept: the text was longer than a quote can be. */
+  cut?: boolean
 }
 
 // The signed value carries its own expiry, so a copy is worthless after it, whatever a browser
@@ -61,6 +63,8 @@ const draftValue = z.object({
     .string()
     .refine((value) => value === '' || isVersion(value))
     .catch(''),
+  // Whether the text had to be shortened to fit the cookie (a text longer than a quote can be).
+  cut: z.boolean().catch(false),
   until: z.number(),
 })
 
@@ -72,9 +76,11 @@ export async function draftCookie(
 ): Promise<string> {
   const cookie = draftCookieOf(request)
   const until = nowSeconds() + DRAFT_SECONDS
-  let kept = [...text].slice(0, DRAFT_MAX_CODE_POINTS)
+  const all = [...text]
+  let kept = all.slice(0, DRAFT_MAX_CODE_POINTS)
   for (;;) {
-    const header = await cookie.serialize({ user, text: kept.join(''), basedOn, until })
+    const cut = kept.length < all.length
+    const header = await cookie.serialize({ user, text: kept.join(''), basedOn, cut, until })
     // Characters JSON escapes (controls, quotes) grow the cookie: shorten the draft until a
     // browser keeps it, rather than lose all of it.
     if (header.length <= DRAFT_MAX_COOKIE_BYTES || kept.length === 0) return header
@@ -88,30 +94,30 @@ export async function readDraft(request: Request): Promise<Draft | null> {
   const value: unknown = await draftCookieOf(request).parse(request.headers.get('Cookie'))
   const parsed = draftValue.safeParse(value)
   if (!parsed.success || parsed.data.until < nowSeconds()) return null
-  const { user, text, basedOn } = parsed.data
-  return { user, text: [...text].slice(0, DRAFT_MAX_CODE_POINTS).join(''), basedOn }
-}
-
-/** The request's draft (its text and version) when it was kept for `user`, else null. */
-async function draftFor(request: Request, user: string) {
-  const kept = await readDraft(request)
-  return kept?.user === user ? { text: kept.text, basedOn: kept.basedOn } : null
+  const { user, text, basedOn, cut } = parsed.data
+  return { user, text: [...text].slice(0, DRAFT_MAX_CODE_POINTS).join(''), basedOn, cut }
 }
 
 /**
- * `quotebook_status`: what the last change did, announced once on the page after it. Its value
- * is one of two words, written as they are: there is nothing to encode or sign.
+ * `quotebook_status`: what the last change did (or, `not-deleted`, that a delete found the
+ * session ended), said once on the page after it. Its value is one of a few words, written as
+ * they are: there is nothing to encode or sign, and a link cannot set it, as it could a query.
  */
-export type Status = 'saved' | 'deleted'
+export type Status = 'saved' | 'deleted' | 'not-deleted'
 
 const STATUS = 'quotebook_status'
+const statuses: readonly string[] = ['saved', 'deleted', 'not-deleted'] satisfies Status[]
 
 export const statusCookie = (request: Request, value: Status) =>
   `${STATUS}=${value}; ${cookieAttributes({ secure: secureCookies(request) }, 60)}`
 
-function readStatus(request: Request): Status | null {
+/** The status the request carries, and the header that clears it once read. */
+export function readStatus(request: Request): { status: Status | null; cleared: string[] } {
   const value = readCookie(request, STATUS)
-  return value === 'saved' || value === 'deleted' ? value : null
+  return {
+    status: value !== undefined && statuses.includes(value) ? (value as Status) : null,
+    cleared: value === undefined ? [] : [clearedCookie(STATUS, secureCookies(request))],
+  }
 }
 
 /** Forgets the request's draft, if it carried one: after a save, or when the user discards it. */
@@ -125,15 +131,19 @@ export function clearedDraft(request: Request): string[] {
 /**
  * What the last change left for `user`'s page: its status, cleared once read so it is said once,
  * and the draft kept for them, which stays (a reload offers it again) until it is saved,
- * discarded or expired. A draft kept for no one, or for someone else, is cleared.
+ * discarded or expired. A draft kept for no one is cleared, as the sign-in page warned; one kept
+ * for someone else is left alone (its owner may sign in next) and runs out with its 15 minutes.
  */
 export async function carriedOver(request: Request, user: string) {
-  const secure = secureCookies(request)
   const hasDraft = readCookie(request, draftCookieOf(request).name) !== undefined
-  const draft = hasDraft ? await draftFor(request, user) : null
-  const cleared = [
-    ...(readCookie(request, STATUS) === undefined ? [] : [clearedCookie(STATUS, secure)]),
-    ...(hasDraft && draft === null ? clearedDraft(request) : []),
-  ]
-  return { status: readStatus(request), draft, headers: withCookies(cleared) }
+  const kept = hasDraft ? await readDraft(request) : null
+  const draft =
+    kept?.user === user ? { text: kept.text, basedOn: kept.basedOn, cut: kept.cut } : null
+  const forgotten = hasDraft && (kept === null || kept.user === null)
+  const { status, cleared } = readStatus(request)
+  return {
+    status,
+    draft,
+    headers: withCookies([...cleared, ...(forgotten ? clearedDraft(request) : [])]),
+  }
 }

@@ -62,10 +62,13 @@ export interface HomeState {
   /** The saved quote. */
   quote: SavedQuote | null
   requested: Requested
-  /** Text typed in a session that ended, kept for this user until saved or discarded. */
-  draft: { text: string; basedOn: string } | null
+  /**
+   * Text typed in a session that ended, kept for this user until saved or discarded, with the
+   * version it was typed against; `cut` when only its beginning fitted.
+   */
+  draft: { text: string; basedOn: string; cut?: boolean } | null
   /** What the last change did, once, after its redirect. */
-  status: 'saved' | 'deleted' | null
+  status: 'saved' | 'deleted' | 'not-deleted' | null
   /** The action's answer, when it refused the change. */
   refused?: Refusal
   pending: PendingChange
@@ -84,6 +87,7 @@ export interface HomeScreen {
 const statusMessages = {
   saved: 'Your quote was saved.',
   deleted: 'Your quote was deleted.',
+  'not-deleted': 'Your quote was not deleted: your session had ended.',
 } as const
 
 export function homeScreen(state: HomeState): HomeScreen {

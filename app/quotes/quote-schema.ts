@@ -1,5 +1,5 @@
-// zod's mini build: the page ships this schema to the browser, where full zod would be most of
-// the route's JavaScript.
+// zod's mini build. The page ships none of it: only the action parses the whole form, with the
+// schema built inside parseQuoteChange, which the browser's bundle leaves out.
 import { z } from 'zod/mini'
 
 /**
@@ -22,27 +22,28 @@ const MESSAGES = {
     'Your quote contains an incomplete character (a lone UTF-16 surrogate). Retype it and try again.',
 }
 
-const quoteText = z
-  .pipe(
-    z.string({ error: MESSAGES.empty }).check(
-      z.refine((text) => !text.includes('\u0000'), { error: MESSAGES.nul, abort: true }),
-      z.refine((text) => text.isWellFormed(), { error: MESSAGES.surrogate, abort: true }),
-    ),
-    // Browsers send a textarea's line breaks as CRLF; the carriage return goes with the controls.
-    z.transform((text) => text.replace(removableControls, '').trim()),
-  )
-  .check(
-    z.refine((text) => text.length > 0, { error: MESSAGES.empty, abort: true }),
-    z.superRefine((text, context) => {
-      const length = codePoints(text)
-      if (length > QUOTE_MAX_LENGTH) {
-        context.addIssue({
-          code: 'custom',
-          message: `Your quote can be at most ${QUOTE_MAX_LENGTH} characters (this one has ${length}).`,
-        })
-      }
-    }),
-  )
+/**
+ * The quote as it will be saved (control characters removed, trimmed), or the first rule it
+ * breaks. A plain function, so the page can check a quote before sending it without shipping a
+ * schema library to the browser; the action's schema below runs the very same function.
+ */
+export function checkQuote(
+  input: unknown,
+): { quote: string; error?: undefined } | { error: string } {
+  if (typeof input !== 'string') return { error: MESSAGES.empty }
+  if (input.includes('\u0000')) return { error: MESSAGES.nul }
+  if (!input.isWellFormed()) return { error: MESSAGES.surrogate }
+  // Browsers send a textarea's line breaks as CRLF; the carriage return goes with the controls.
+  const quote = input.replace(removableControls, '').trim()
+  if (quote.length === 0) return { error: MESSAGES.empty }
+  const length = codePoints(quote)
+  if (length > QUOTE_MAX_LENGTH) {
+    return {
+      error: `Your quote can be at most ${QUOTE_MAX_LENGTH} characters (this one has ${length}).`,
+    }
+  }
+  return { quote }
+}
 
 // A quote's version (db/user-messages.server.ts): its update_ts in UTC, to the microsecond.
 const versionPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/
@@ -67,31 +68,41 @@ export function isVersion(text: string): boolean {
   )
 }
 
-const version = z.string().check(z.refine(isVersion))
-
 /**
  * What the home page's forms ask for, by their `intent`:
  * - save: the quote, and the version it was based on (empty when there was no quote);
  * - delete: the version the page showed;
  * - discard-draft: forget a quote kept from a session that ended.
  * A form without `version` changes the quote whatever it is now. Any other field is ignored (a
- * user id comes from the session, never from the form).
+ * user id comes from the session, never from the form). Built on first use, inside a function:
+ * a schema made at the top of the module is code the bundler must keep, and only the action
+ * (on the server) parses the whole form; the page checks the quote alone (`checkQuote`).
  */
-export const quoteChange = z.discriminatedUnion('intent', [
-  z.object({
-    intent: z.literal('save'),
-    quote: quoteText,
-    version: z.optional(z.union([z.literal(''), version])),
-  }),
-  z.object({ intent: z.literal('delete'), version: z.optional(version) }),
-  z.object({ intent: z.literal('discard-draft') }),
-])
+export function parseQuoteChange(fields: Record<string, string | undefined>) {
+  quoteChange ??= quoteChangeSchema()
+  return quoteChange.safeParse(fields)
+}
 
-/** The first message for a quote that breaks a rule, or the cleaned text. */
-export function checkQuote(
-  input: unknown,
-): { quote: string; error?: undefined } | { error: string } {
-  const result = quoteText.safeParse(input)
-  if (result.success) return { quote: result.data }
-  return { error: result.error.issues[0]?.message ?? 'This quote cannot be saved.' }
+let quoteChange: ReturnType<typeof quoteChangeSchema> | undefined
+
+function quoteChangeSchema() {
+  const quoteText = z.pipe(
+    z.unknown(),
+    z.transform((input, context) => {
+      const checked = checkQuote(input)
+      if (checked.error === undefined) return checked.quote
+      context.issues.push({ code: 'custom', message: checked.error, input })
+      return z.NEVER
+    }),
+  )
+  const version = z.string().check(z.refine(isVersion))
+  return z.discriminatedUnion('intent', [
+    z.object({
+      intent: z.literal('save'),
+      quote: quoteText,
+      version: z.optional(z.union([z.literal(''), version])),
+    }),
+    z.object({ intent: z.literal('delete'), version: z.optional(version) }),
+    z.object({ intent: z.literal('discard-draft') }),
+  ])
 }

@@ -10,7 +10,6 @@ import {
   useLocation,
   useNavigation,
 } from 'react-router'
-import { DELETE_AGAIN } from '../auth/redirect'
 import { endedSessionUserId, requireUserId } from '../auth/session.server'
 import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
 import { ErrorPage, errorTitle } from '../components/error-page'
@@ -28,7 +27,7 @@ import {
   type Refusal,
   requestedView,
 } from '../quotes/home-view'
-import { checkQuote, isVersion, quoteChange } from '../quotes/quote-schema'
+import { checkQuote, isVersion, parseQuoteChange } from '../quotes/quote-schema'
 import type { Route } from './+types/home'
 
 const titles = {
@@ -84,18 +83,20 @@ const CHANGED_ELSEWHERE = {
 export async function action(args: Route.ActionArgs) {
   const { request } = args
   const fields = await readFields(request)
-  const change = quoteChange.safeParse(fields)
+  const change = parseQuoteChange(fields)
   const userId = await requireUserId(args, {
     // Signed out mid-edit (a session that expired while the page was open): keep what was
     // typed, for the user whose session it was.
     signedOut: async () => {
+      // The sign-in page says why the user is there; a link could not set this cookie.
+      if (fields.intent === 'delete') return { 'Set-Cookie': statusCookie(request, 'not-deleted') }
       if (fields.intent !== 'save' || !fields.quote) return undefined
       const user = await endedSessionUserId(request)
       const basedOn = isVersion(fields.version ?? '') ? fields.version! : ''
       return { 'Set-Cookie': await draftCookie(request, { user, text: fields.quote, basedOn }) }
     },
     // A delete that found the session ended asks again once the user is back.
-    returnTo: fields.intent === 'delete' ? DELETE_AGAIN : undefined,
+    returnTo: fields.intent === 'delete' ? '/?delete' : undefined,
   })
   if (!change.success) {
     const issue = change.error.issues[0]
@@ -268,7 +269,7 @@ export default function Home({ loaderData, actionData }: Route.ComponentProps) {
       <div role="status" aria-live="polite" className="mt-4 min-h-6 text-sm font-medium">
         {screen.announcement}
       </div>
-      {screen.draftNotice && <DraftNotice />}
+      {screen.draftNotice && <DraftNotice cut={loaderData.draft?.cut ?? false} />}
       {view.kind === 'confirm-delete' ? (
         <DeleteConfirmation text={view.text} version={view.version} error={view.error} />
       ) : view.kind === 'form' ? (
@@ -335,12 +336,13 @@ function usePendingChange(): PendingChange {
   return checked.error === undefined ? { kind: 'saving', text: checked.quote } : null
 }
 
-function DraftNotice() {
+function DraftNotice({ cut }: { cut: boolean }) {
   return (
     <div className="mt-2 w-full rounded-md border border-amber-700 bg-amber-50 px-4 py-3 text-left text-sm text-amber-950 dark:border-amber-500 dark:bg-amber-950 dark:text-amber-100">
       <p>
-        You were signed out before your quote was saved. We kept what you typed: check it below,
-        then save it.
+        You were signed out before your quote was saved. We kept what you typed
+        {cut ? ', but it was longer than a quote can be, so only its beginning fitted' : ''}: check
+        it below, then save it.
       </p>
       <Form method="post" action="/?index" className="mt-2">
         <input type="hidden" name="intent" value="discard-draft" />

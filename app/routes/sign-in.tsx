@@ -1,6 +1,6 @@
 import { Suspense, useEffect } from 'react'
 import { data, Form, redirect, useNavigation } from 'react-router'
-import { DELETE_AGAIN, safeRedirectPath } from '../auth/redirect'
+import { safeRedirectPath } from '../auth/redirect'
 import { readFields } from '../http/form.server'
 import { type SignInFormErrors, signInForm } from '../auth/sign-in-form'
 import { mintSessionToken, SESSION_SECONDS, sessionCookies } from '../auth/local-identity.server'
@@ -10,7 +10,7 @@ import { primaryButton, textField } from '../components/button-styles'
 import { SignIn } from '../components/clerk'
 import { env } from '../env.server'
 import { appOrigin, secureCookies } from '../http/front-door.server'
-import { readDraft } from '../quotes/carried-over.server'
+import { readDraft, readStatus } from '../quotes/carried-over.server'
 import type { Route } from './+types/sign-in'
 
 export function meta(): Route.MetaDescriptors {
@@ -21,13 +21,19 @@ export async function loader(args: Route.LoaderArgs) {
   const redirectUrl = safeRedirectPath(new URL(args.request.url).searchParams.get('redirect_url'))
   // Already signed in (in Clerk mode, perhaps just now, by the refresh on this GET): go on.
   if (sessionUser(args)) throw redirect(redirectUrl)
-  return {
-    authMode,
-    redirectUrl,
-    draft: draftNotice(await readDraft(args.request)),
-    demo: authMode === 'local' && env.NODE_ENV === 'production',
-    sessionHours: SESSION_SECONDS / 3600,
-  }
+  // A delete that found the session ended left word for this page, once.
+  const { status, cleared } = readStatus(args.request)
+  return data(
+    {
+      authMode,
+      redirectUrl,
+      draft: draftNotice(await readDraft(args.request)),
+      deleting: status === 'not-deleted',
+      demo: authMode === 'local' && env.NODE_ENV === 'production',
+      sessionHours: SESSION_SECONDS / 3600,
+    },
+    { headers: withCookies(status === 'not-deleted' ? cleared : []) },
+  )
 }
 
 /**
@@ -35,11 +41,14 @@ export async function loader(args: Route.LoaderArgs) {
  * waits for that user; one kept for no one (there was no session to read a user from) is shown
  * here, to whoever is at this browser now, since no one is offered it after signing in.
  */
-type DraftNotice = { kind: 'none' } | { kind: 'waiting' } | { kind: 'shown'; text: string }
+type DraftNotice =
+  { kind: 'none' } | { kind: 'waiting' } | { kind: 'shown'; text: string; cut: boolean }
 
 function draftNotice(draft: Awaited<ReturnType<typeof readDraft>>): DraftNotice {
   if (draft === null) return { kind: 'none' }
-  return draft.user === null ? { kind: 'shown', text: draft.text } : { kind: 'waiting' }
+  return draft.user === null
+    ? { kind: 'shown', text: draft.text, cut: draft.cut ?? false }
+    : { kind: 'waiting' }
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -64,9 +73,7 @@ export async function action({ request }: Route.ActionArgs) {
 }
 
 export default function SignInPage({ loaderData, actionData }: Route.ComponentProps) {
-  const notice = (
-    <SignedOutNotice draft={loaderData.draft} deleting={loaderData.redirectUrl === DELETE_AGAIN} />
-  )
+  const notice = <SignedOutNotice draft={loaderData.draft} deleting={loaderData.deleting} />
   if (loaderData.authMode === 'clerk') {
     return (
       <main className="flex flex-col items-center px-4 py-12">
@@ -109,7 +116,8 @@ function SignedOutNotice({ draft, deleting }: { draft: DraftNotice; deleting: bo
       ) : (
         <>
           <p id="unsaved-help">
-            You were signed out before your quote was saved. Here is what you typed: copy it before
+            You were signed out before your quote was saved. Here is what you typed
+            {draft.cut ? ' (its beginning: it was longer than a quote can be)' : ''}: copy it before
             you go on, because it is not kept once you sign in.
           </p>
           <label htmlFor="unsaved" className="mt-3 block font-medium">

@@ -388,6 +388,32 @@ describe('what depends on the session is never stored by a shared cache', () => 
 })
 
 describe('what no client can do', () => {
+  test('hold a connection with headers sent a byte a second: 408 within the 20 s, then closed', async () => {
+    const socket = connect(server.port, '127.0.0.1')
+    let answer = ''
+    socket.on('data', (chunk) => (answer += chunk))
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())))
+    socket.on('error', () => {})
+    const started = Date.now()
+    const request = `GET / HTTP/1.1\r\nHost: qb.example.test\r\nX-Slow: ${'a'.repeat(200)}`
+    // The client keeps trickling after the answer, as a slowloris does; the server must not care.
+    let sent = 0
+    const trickle = setInterval(() => {
+      if (!socket.destroyed) socket.write(request[sent % request.length]!)
+      sent += 1
+    }, 1_000)
+    try {
+      const closedAt = await closed
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /)
+      // Node checks the deadline once a second: 20 s, plus that, plus a margin for a busy machine.
+      expect(closedAt - started).toBeGreaterThanOrEqual(19_000)
+      expect(closedAt - started).toBeLessThan(25_000)
+    } finally {
+      clearInterval(trickle)
+      socket.destroy()
+    }
+  }, 40_000)
+
   test('a forged token with a control character in its header: signed out, no crash, no Clerk diagnostics', async () => {
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
     const token = `${part({ typ: '\u007f', alg: 'RS256' })}.${part({ sub: 'x' })}.c2ln`

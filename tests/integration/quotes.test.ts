@@ -215,13 +215,16 @@ describe('a save from a session that has ended', () => {
   }
 
   test('the draft is offered to no one else: another user signing in never sees it', async () => {
-    const { draft } = await expiredSave('Alice’s private thought')
+    const { alice, draft } = await expiredSave('Alice’s private thought')
     const mallory = await userWith()
     const page = await handle(get('/', { ...mallory.cookies, quotebook_draft: draft }))
     const html = await page.text()
     expect(html).not.toContain('Alice’s private thought')
     expect(html).not.toContain('You were signed out before your quote was saved.')
-    expect(setCookies(page).get('quotebook_draft')?.attributes).toContain('Max-Age=0')
+    // Left alone, not cleared: Alice may be the next to sign in on this browser.
+    expect(setCookies(page).has('quotebook_draft')).toBe(false)
+    const back = await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
+    expect(await back.text()).toContain('Alice’s private thought')
   })
 
   test('a draft cookie that was altered or forged is ignored', async () => {
@@ -286,6 +289,44 @@ describe('a save from a session that has ended', () => {
     const kept = /<textarea[^>]*>(\u0001+)<\/textarea>/.exec(html)?.[1] ?? ''
     expect(kept.length).toBeGreaterThan(100)
     expect(kept.length).toBeLessThan(600)
+    // And the page says that only the beginning was kept.
+    expect(html).toContain('only its beginning fitted')
+  })
+
+  test('a text longer than a draft can hold: the page says only its beginning was kept', async () => {
+    const { alice, draft } = await expiredSave(`${'word '.repeat(300)}END OF MY TEXT`)
+    const html = await (await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))).text()
+    expect(html).toContain('only its beginning fitted')
+    // A text that fitted says nothing of the kind.
+    const whole = await expiredSave('Short and whole')
+    const page = await handle(get('/', { ...whole.alice.cookies, quotebook_draft: whole.draft }))
+    expect(await page.text()).not.toContain('only its beginning')
+  })
+
+  test('the sign-in page says a delete was not made only when one was refused, not from a link', async () => {
+    const linked = await (await handle(get('/sign-in?redirect_url=%2F%3Fdelete'))).text()
+    expect(linked).not.toContain('before your quote was deleted')
+    const alice = await userWith('Still mine')
+    const expired = sessionToken(
+      issuer.privateKey,
+      { sub: localUserId(alice.email), iat: now() - 3600, nbf: now() - 3610, exp: now() - 60 },
+      'https://clerk.quotebook.invalid',
+    )
+    const refused = await handle(
+      post(
+        '/?index',
+        { intent: 'delete' },
+        { __session: expired.token, __client_uat: String(expired.payload.iat) },
+      ),
+    )
+    expect(refused.headers.get('Location')).toBe('/sign-in?redirect_url=%2F%3Fdelete')
+    const status = setCookies(refused).get('quotebook_status')!.value
+    const told = await handle(
+      get('/sign-in?redirect_url=%2F%3Fdelete', { quotebook_status: status }),
+    )
+    expect(await told.text()).toContain('Your session ended before your quote was deleted')
+    expect(setCookies(told).get('quotebook_status')?.attributes).toContain('Max-Age=0')
+    expect(await storedQuote(alice.email)).toBe('Still mine')
   })
 
   test('a draft is worthless after its 15 minutes, whatever the browser keeps', async () => {
