@@ -16,7 +16,7 @@ import { useNonce } from './components/nonce'
 import { SiteHeader } from './components/site-header'
 import { frontDoor, requestIdOf } from './http/front-door.server'
 import type { Route } from './+types/root'
-import { onlySwitchesView } from './quotes/home-view'
+import { keepsData } from './quotes/home-view'
 import './app.css'
 
 // frontDoor stands in for the production server where there is none (see http/); then
@@ -35,18 +35,10 @@ export function loader(args: Route.LoaderArgs) {
 // the request id on an error page the id of the request that failed. A move between the home
 // page's views, or a refused change, makes no request at all (see routes/home.tsx), so the page
 // keeps working offline.
-export function shouldRevalidate({
-  currentUrl,
-  nextUrl,
-  formMethod,
-  actionResult,
-  actionStatus,
-}: ShouldRevalidateFunctionArgs) {
-  if (formMethod === undefined) return !onlySwitchesView(currentUrl, nextUrl)
-  // A refused change keeps the page as it is: reloading could only fail the same way, and an
-  // error page would take the typed text with it.
-  const unreachable = (actionResult as { unreachable?: boolean } | undefined)?.unreachable
-  return !unreachable && (actionStatus === undefined || actionStatus < 400)
+export function shouldRevalidate(args: ShouldRevalidateFunctionArgs) {
+  if (keepsData(args)) return false
+  // A refused change keeps the page as it is: an error page would take the typed text with it.
+  return args.formMethod === undefined || (args.actionStatus ?? 200) < 400
 }
 
 export function meta({ error }: Route.MetaArgs): Route.MetaDescriptors {

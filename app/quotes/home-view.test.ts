@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { type HomeState, homeScreen, onlySwitchesView, requestedView } from './home-view'
+import { type HomeState, homeScreen, keepsData, onlySwitchesView, requestedView } from './home-view'
 
 const base: HomeState = {
   quote: null,
@@ -184,5 +184,15 @@ describe('the views of one page', () => {
     expect(onlySwitchesView(at('/'), at('/?edit&other=1'))).toBe(false)
     // After a form posted to `/?index` was refused, Cancel and Keep it go back to `/`.
     expect(onlySwitchesView(at('/?index'), at('/'))).toBe(true)
+  })
+
+  test('the data stays for a view switch and after an unreachable change, not otherwise', () => {
+    const urls = { currentUrl: at('/?edit'), nextUrl: at('/') }
+    expect(keepsData(urls)).toBe(true)
+    expect(keepsData({ ...urls, formMethod: 'POST' })).toBe(false)
+    expect(keepsData({ ...urls, formMethod: 'POST', actionResult: { unreachable: true } })).toBe(
+      true,
+    )
+    expect(keepsData({ currentUrl: at('/'), nextUrl: at('/sign-in') })).toBe(false)
   })
 })

@@ -58,6 +58,21 @@ export function onlySwitchesView(current: URL, next: URL): boolean {
   return viewsOnly(current) && viewsOnly(next) && current.search !== next.search
 }
 
+/**
+ * Whether a navigation or submission leaves the page's data as it is, whatever the route: a move
+ * between the home page's views, or a change that never got a usable answer (the action's
+ * `clientAction` marks it `unreachable`), after which reloading could only fail the same way.
+ */
+export function keepsData(args: {
+  currentUrl: URL
+  nextUrl: URL
+  formMethod?: string
+  actionResult?: unknown
+}): boolean {
+  if ((args.actionResult as { unreachable?: boolean } | undefined)?.unreachable) return true
+  return args.formMethod === undefined && onlySwitchesView(args.currentUrl, args.nextUrl)
+}
+
 export interface HomeState {
   /** The saved quote. */
   quote: SavedQuote | null

@@ -22,7 +22,7 @@ import { withCookies } from '../http/cookies.server'
 import { carriedOver, clearedDraft, draftCookie, statusCookie } from '../quotes/carried-over.server'
 import {
   homeScreen,
-  onlySwitchesView,
+  keepsData,
   type PendingChange,
   type Refusal,
   requestedView,
@@ -55,19 +55,11 @@ export async function loader(args: Route.LoaderArgs) {
 
 // Moving between the page's views, or a change that never reached the server, asks the server
 // nothing: the page keeps working offline (see the root route too).
-export function shouldRevalidate({
-  currentUrl,
-  nextUrl,
-  formMethod,
-  actionResult,
-  actionStatus,
-  defaultShouldRevalidate,
-}: ShouldRevalidateFunctionArgs) {
-  if ((actionResult as { unreachable?: boolean } | undefined)?.unreachable) return false
+export function shouldRevalidate(args: ShouldRevalidateFunctionArgs) {
+  if (keepsData(args)) return false
   // Refused because the quote changed elsewhere: the page's data is what is out of date.
-  if (actionStatus === 409) return true
-  if (formMethod === undefined && onlySwitchesView(currentUrl, nextUrl)) return false
-  return defaultShouldRevalidate
+  if (args.actionStatus === 409) return true
+  return args.defaultShouldRevalidate
 }
 
 const OUT_OF_DATE_FORM = 'This form was out of date. Check your quote, then save it again.'
