@@ -1,5 +1,5 @@
 import { rootAuthLoader } from '@clerk/react-router/server'
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import {
   Links,
   Meta,
@@ -7,6 +7,7 @@ import {
   Scripts,
   ScrollRestoration,
   type ShouldRevalidateFunctionArgs,
+  useLocation,
   useRouteLoaderData,
 } from 'react-router'
 import { authMiddleware, authMode, sessionUser } from './auth/session.server'
@@ -76,6 +77,7 @@ export default function App({ loaderData }: Route.ComponentProps) {
     // Marks the moment the page is interactive; the e2e tests of JavaScript-only behaviour wait for it.
     document.documentElement.dataset.hydrated = 'true'
   }, [])
+  useFocusOnNewPage()
   const page = (
     <>
       <SiteHeader authMode={loaderData.authMode} user={loaderData.user} />
@@ -91,6 +93,21 @@ export default function App({ loaderData }: Route.ComponentProps) {
     )
   }
   return page
+}
+
+/**
+ * After a client-side move to another page (signing in or out, say), focus goes to the new page's
+ * heading, as a page load would start a screen reader from the top; left alone it falls to
+ * `body`. Not on the first page, and not between the home page's views, which focus themselves.
+ */
+function useFocusOnNewPage() {
+  const { pathname } = useLocation()
+  const shown = useRef(pathname)
+  useEffect(() => {
+    if (shown.current === pathname) return
+    shown.current = pathname
+    document.querySelector<HTMLElement>('main h1')?.focus()
+  }, [pathname])
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {

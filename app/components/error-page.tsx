@@ -52,7 +52,7 @@ export function ErrorPage({ error, children }: Props) {
   const stack = import.meta.env.DEV && error instanceof Error ? error.stack : undefined
   return (
     <main className="mx-auto max-w-xl px-4 py-16" aria-labelledby="error-title">
-      <h1 id="error-title" className="text-2xl font-semibold">
+      <h1 id="error-title" tabIndex={-1} className="text-2xl font-semibold focus:outline-none">
         {title}
       </h1>
       {children ?? (

@@ -220,7 +220,9 @@ function LocalSignIn({
   return (
     <main className="mx-auto w-full max-w-sm px-4 py-12">
       {notice}
-      <h1 className="text-2xl font-semibold">Sign in</h1>
+      <h1 tabIndex={-1} className="text-2xl font-semibold focus:outline-none">
+        Sign in
+      </h1>
       {demo ? (
         <p className="mt-2 rounded-md border border-red-700 px-3 py-2 text-sm text-red-800 dark:text-red-300">
           <strong>This is a demo with local sign-in.</strong> There are no passwords: anyone can

@@ -77,3 +77,15 @@ test('the counter follows the typing, and says when emoji count as more than one
   await quoteField(page).fill('👨‍👩‍👧')
   await expect(page.getByText(/^5 of 500 characters \(some emoji/)).toBeVisible()
 })
+
+test('signing in and out moves focus to the new page’s heading, not to the body', async ({
+  page,
+}) => {
+  await page.goto('/sign-in')
+  await waitForHydration(page)
+  await page.getByLabel('Email').fill(`focus+${Date.now()}@example.com`)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.getByRole('heading', { name: 'Quotebook', level: 1 })).toBeFocused()
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByRole('heading', { name: 'Sign in', level: 1 })).toBeFocused()
+})
