@@ -23,7 +23,9 @@ import { summarizeProfile } from './profile'
  *   npm run bench -- --profile also profiles the app (node --cpu-prof) under GET / and reports
  *                              where its CPU time goes
  *
- * BENCH_DATABASE_URL names a Postgres server to use instead of the embedded database.
+ * The database is a Postgres server: BENCH_DATABASE_URL, or a new database on the one at
+ * 127.0.0.1:5432 (dropped afterwards); the embedded database only where there is none. The
+ * report says which.
  */
 const { values: flags } = parseArgs({
   options: {
@@ -128,17 +130,75 @@ function ask(child: ChildProcess, message: 'counters' | 'reset'): Promise<Counte
   })
 }
 
-async function startDatabase(): Promise<string> {
+interface BenchDatabase {
+  url: string
+  /** Which database, for the report. */
+  label: string
+  /** Drops what the bench made, if anything. */
+  done(): Promise<void>
+}
+
+// Where CI's Postgres server (and a developer's usual one) listens, with trust auth for postgres.
+const LOCAL_SERVER = 'postgresql://postgres@127.0.0.1:5432/postgres'
+
+/**
+ * The database the bench runs against, Postgres server first, since production's database is
+ * one: BENCH_DATABASE_URL if set; else a new database on the server at 127.0.0.1:5432, owned by
+ * a Neon-shaped role (login, createdb, createrole, bypassrls, not a superuser) as CI's and Neon's
+ * are, and dropped afterwards; else, on a machine without one, the embedded database.
+ */
+async function startDatabase(): Promise<BenchDatabase> {
   if (process.env.BENCH_DATABASE_URL) {
     await applyMigrations({ databaseUrl: process.env.BENCH_DATABASE_URL, log: () => {} })
-    return process.env.BENCH_DATABASE_URL
+    return {
+      url: process.env.BENCH_DATABASE_URL,
+      label: 'Postgres server (BENCH_DATABASE_URL)',
+      done: async () => {},
+    }
   }
+  const server = await localServerDatabase()
+  if (server) return server
   const child = spawn('node_modules/.bin/tsx', ['tests/bench/database.ts'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   children.push(child)
   const line = await waitForLine(child, /DATABASE_URL=\S+/, 'the embedded database')
-  return line.slice('DATABASE_URL='.length)
+  return {
+    url: line.slice('DATABASE_URL='.length),
+    label: 'embedded PGlite (no Postgres server at 127.0.0.1:5432)',
+    done: async () => {},
+  }
+}
+
+async function localServerDatabase(): Promise<BenchDatabase | null> {
+  const admin = postgres(LOCAL_SERVER, { max: 1, connect_timeout: 2, onnotice: () => {} })
+  try {
+    const [{ version }] = (await admin`select current_setting('server_version') as version`) as [
+      { version: string },
+    ]
+    const owner = 'quotebook_bench_owner'
+    // Roles belong to the whole server: made once, and another run may make it at the same moment.
+    await admin.unsafe(`do $$ begin create role ${owner};
+      exception when duplicate_object or unique_violation then null; end $$`)
+    await admin.unsafe(`alter role ${owner} login createrole createdb bypassrls nosuperuser`)
+    const name = `quotebook_bench_${process.pid}_${Date.now()}`
+    await admin.unsafe(`create database ${name} owner ${owner}`)
+    const url = `postgresql://${owner}@127.0.0.1:5432/${name}`
+    await applyMigrations({ databaseUrl: url, log: () => {} })
+    return {
+      url,
+      label: `Postgres ${version} server at 127.0.0.1:5432, as a Neon-shaped owner`,
+      done: async () => {
+        await admin.unsafe(`drop database if exists ${name} with (force)`)
+        await admin.end()
+      },
+    }
+  } catch (error) {
+    await admin.end({ timeout: 1 }).catch(() => {})
+    const reason = error instanceof Error ? error.message : String(error)
+    log(`bench: no Postgres server to use at 127.0.0.1:5432 (${reason}); the embedded database`)
+    return null
+  }
 }
 
 function serverCommand(server: ServerName, profiled = false): [string, string[]] {
@@ -461,7 +521,9 @@ async function main() {
   })
   if (build.status !== 0) throw new Error('the build failed')
 
-  const databaseUrl = await startDatabase()
+  const database = await startDatabase()
+  const databaseUrl = database.url
+  log(`bench: database: ${database.label}`)
   const dataDir = mkdtempSync(join(tmpdir(), 'quotebook-bench-'))
   const [appPort, baselinePort] = [await freePort(), await freePort()]
   const appUrl = `http://127.0.0.1:${appPort}`
@@ -544,9 +606,7 @@ async function main() {
     date: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     mode: quick ? 'quick' : 'full',
-    database: process.env.BENCH_DATABASE_URL
-      ? 'postgres server (BENCH_DATABASE_URL)'
-      : 'embedded PGlite',
+    database: database.label,
     settings,
     roundTrips,
     scriptedSaveRoundTrips: scriptedSave,
@@ -563,6 +623,8 @@ async function main() {
   writeFileSync('.bench/results.json', `${JSON.stringify(report, null, 2)}\n`)
 
   printReport(report)
+  for (const child of children) child.kill()
+  await database.done()
 
   if (problems.length > 0) {
     console.error(`\nbench: functional problems:\n- ${problems.join('\n- ')}`)
