@@ -1,6 +1,6 @@
 import { createCookie } from 'react-router'
 import { z } from 'zod'
-import { isVersion } from './quote-schema'
+import { versionOrNone } from './quote-schema'
 import { cookieSecret } from '../auth/session.server'
 import { secureCookies } from '../http/front-door.server'
 import { clearedCookie, cookieAttributes, readCookie, withCookies } from '../http/cookies.server'
@@ -59,10 +59,7 @@ const draftValue = z.object({
   user: z.string().min(1).nullable(),
   text: z.string().min(1),
   // Drafts kept before versions existed carry none: based on no quote, so a save shows any.
-  basedOn: z
-    .string()
-    .refine((value) => value === '' || isVersion(value))
-    .catch(''),
+  basedOn: z.unknown().transform(versionOrNone),
   // Whether the text had to be shortened to fit the cookie (a text longer than a quote can be).
   cut: z.boolean().catch(false),
   until: z.number(),

@@ -68,6 +68,10 @@ export function isVersion(text: string): boolean {
   )
 }
 
+/** The version a form sent, if it is one; else empty, which bases a save on no quote. */
+export const versionOrNone = (value: unknown): string =>
+  typeof value === 'string' && isVersion(value) ? value : ''
+
 /**
  * What the home page's forms ask for, by their `intent`:
  * - save: the quote, and the version it was based on (empty when there was no quote);

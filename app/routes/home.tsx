@@ -27,7 +27,7 @@ import {
   type Refusal,
   requestedView,
 } from '../quotes/home-view'
-import { checkQuote, isVersion, parseQuoteChange } from '../quotes/quote-schema'
+import { checkQuote, parseQuoteChange, versionOrNone } from '../quotes/quote-schema'
 import type { Route } from './+types/home'
 
 const titles = {
@@ -84,7 +84,7 @@ export async function action(args: Route.ActionArgs) {
       if (fields.intent === 'delete') return { 'Set-Cookie': statusCookie(request, 'not-deleted') }
       if (fields.intent !== 'save' || !fields.quote) return undefined
       const user = await endedSessionUserId(request)
-      const basedOn = isVersion(fields.version ?? '') ? fields.version! : ''
+      const basedOn = versionOrNone(fields.version)
       return { 'Set-Cookie': await draftCookie(request, { user, text: fields.quote, basedOn }) }
     },
     // A delete that found the session ended asks again once the user is back.
@@ -103,7 +103,7 @@ export async function action(args: Route.ActionArgs) {
       intent: 'save',
       error: badVersion ? OUT_OF_DATE_FORM : issue!.message,
       typed: fields.quote ?? '',
-      basedOn: isVersion(fields.version ?? '') ? fields.version! : '',
+      basedOn: versionOrNone(fields.version),
     }
     return data(refusal, { status: 400 })
   }
