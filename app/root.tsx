@@ -24,12 +24,12 @@ import './app.css'
 // clerkMiddleware() verifies the session of every request (see auth/session.server.ts).
 export const middleware: Route.MiddlewareFunction[] = [frontDoor, ...authMiddleware]
 
-export function loader(args: Route.LoaderArgs) {
-  return rootAuthLoader(args, async () => ({
-    authMode,
-    user: sessionUser(args),
-    requestId: requestIdOf(args.context),
-  }))
+export async function loader(args: Route.LoaderArgs) {
+  // Without a callback: with one, Clerk builds another auth object (and Backend API client) to
+  // hand it, and the user is already known (auth/session.server.ts). The result is the same
+  // `clerkState` that <ClerkProvider> reads.
+  const { clerkState } = (await rootAuthLoader(args)) as { clerkState: unknown }
+  return { clerkState, authMode, user: sessionUser(args), requestId: requestIdOf(args.context) }
 }
 
 // No database work here, so running it with every request to the server costs nothing, and keeps
