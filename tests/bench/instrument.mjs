@@ -2,7 +2,8 @@
 // It counts, without touching the app's code:
 // - database round trips: every request the neon() driver hands to its fetch function;
 // - outbound requests: every fetch or http(s) request to a host other than loopback, and
-//   those to Clerk among them.
+//   those to Clerk among them;
+// - the CPU time the process used (user and system) since the last reset.
 // The bench reads and resets the counters over the IPC channel it spawned the server with.
 import http from 'node:http'
 import https from 'node:https'
@@ -10,6 +11,7 @@ import { neonConfig } from '@neondatabase/serverless'
 import { isLoopback } from '../helpers/loopback.mjs'
 
 const counters = { database: 0, outbound: 0, clerk: 0, outboundHosts: [] }
+let cpuAtReset = process.cpuUsage()
 
 function recordOutbound(hostname) {
   if (isLoopback(hostname)) return
@@ -57,9 +59,11 @@ Object.defineProperty(neonConfig, 'fetchFunction', {
 
 process.on('message', (message) => {
   if (message === 'counters') {
-    process.send({ ...counters, rss: process.memoryUsage().rss })
+    const { user, system } = process.cpuUsage(cpuAtReset)
+    process.send({ ...counters, rss: process.memoryUsage().rss, cpuMicroseconds: user + system })
   } else if (message === 'reset') {
     Object.assign(counters, { database: 0, outbound: 0, clerk: 0, outboundHosts: [] })
+    cpuAtReset = process.cpuUsage()
     process.send({ reset: true })
   }
 })

@@ -91,6 +91,8 @@ interface Counters {
   clerk: number
   outboundHosts: string[]
   rss: number
+  /** CPU time (user and system) the server used since the last reset. */
+  cpuMicroseconds: number
 }
 
 const problems: string[] = []
@@ -405,7 +407,11 @@ type Servers = Record<ServerName, { child: ChildProcess; url: string }>
 
 type Row = { scenario: string; connections: number } & Record<
   ServerName,
-  Awaited<ReturnType<typeof measure>> & { roundTripsUnderLoad?: number }
+  Awaited<ReturnType<typeof measure>> & {
+    roundTripsUnderLoad?: number
+    /** The server's CPU time per request: steadier from run to run than requests per second. */
+    cpuMicrosecondsPerRequest?: number
+  }
 >
 
 /** What a run found; written to .bench/results.json and printed as tables. */
@@ -454,6 +460,7 @@ async function measureRows(servers: Servers, cookies: string[], problems: string
         }
         Object.assign(results[server], {
           roundTripsUnderLoad: counted.database / Math.max(1, results[server].total),
+          cpuMicrosecondsPerRequest: counted.cpuMicroseconds / Math.max(1, results[server].total),
         })
       }
       rows.push({ scenario: scenario.name, connections, ...results })
@@ -467,13 +474,14 @@ function printReport(report: Report) {
   const { rows, roundTrips, scriptedSaveRoundTrips: scriptedSave, javascriptGzipBytes } = report
   const { rssAfterLoadBytes, profile: profileSummary } = report
   const lines = [
-    `| Scenario | Conn. | Baseline req/s | App req/s | App / baseline | Baseline p50 / p99 ms | App p50 / p99 ms | p99 ratio | DB trips / req |`,
-    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    `| Scenario | Conn. | Baseline req/s | App req/s | App / baseline | Baseline p50 / p99 ms | App p50 / p99 ms | p99 ratio | CPU µs / req, baseline / app | DB trips / req |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
     ...rows.map(
       ({ scenario, connections, app, baseline }) =>
         `| ${scenario} | ${connections} | ${Math.round(baseline.requestsPerSecond)} | ${Math.round(app.requestsPerSecond)} | ` +
         `${ratio(app.requestsPerSecond, baseline.requestsPerSecond)} | ${baseline.p50} / ${baseline.p99} | ${app.p50} / ${app.p99} | ` +
-        `${ratio(app.p99, baseline.p99)} | ${app.roundTripsUnderLoad?.toFixed(2)} |`,
+        `${ratio(app.p99, baseline.p99)} | ${Math.round(baseline.cpuMicrosecondsPerRequest ?? 0)} / ${Math.round(app.cpuMicrosecondsPerRequest ?? 0)} | ` +
+        `${app.roundTripsUnderLoad?.toFixed(2)} |`,
     ),
   ]
   console.log(lines.join('\n'))
