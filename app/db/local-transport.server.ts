@@ -13,8 +13,9 @@ import postgres from 'postgres'
  *   statements is refused (42601) and runs nothing;
  * - a connection is reset before each use (`ROLLBACK; … SET SESSION AUTHORIZATION DEFAULT;
  *   RESET ALL; …`), so no session state crosses from one request to the next;
- * - when the request is aborted, the statement in flight is cancelled and the connection
- *   destroyed, so its transaction can never commit;
+ * - a transaction's statements run in order, and COMMIT is sent only once all of them have
+ *   succeeded; when the request is aborted, the statement in flight is cancelled and the
+ *   connection destroyed, so its transaction can never commit;
  * - errors come back as Neon sends them: 400 with the 17 fields of a Postgres error, 400 without
  *   a code for a refused password, 500 for a database that cannot be reached, 413 and 507 past
  *   the 10 MiB limits;
@@ -45,10 +46,25 @@ const SIMPLE = { simple: true } as postgres.UnsafeQueryOptions
 const EXTENDED = { simple: false } as postgres.UnsafeQueryOptions
 
 // What Neon's pool sends when a connection is returned (tokio-postgres2 client.rs,
-// reset_session_background): one simple query, its errors never looked at.
+// reset_session_background): one simple query, its errors never looked at. All but its
+// DEALLOCATE ALL, which would also drop the statements this transport keeps prepared (see
+// ConnectionPool); it is sent after a request whose text could prepare, deallocate or discard
+// statements itself, whose connection then serves no other.
 const RESET_SESSION =
-  'ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; ' +
+  'ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; ' +
   'UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES'
+
+// Text that can make, drop or discard prepared statements of the session: PREPARE, DEALLOCATE,
+// DISCARD ALL. Cast wide: a false match only costs a connection.
+const touchesPreparedStatements = /\b(?:prepare|deallocate|discard)\b/i
+
+// How many distinct query texts a pool keeps prepared; past it, texts go unprepared. The app's
+// own queries are a few fixed texts.
+const MAX_PREPARED_TEXTS = 200
+
+// Why postgres.js retries a prepared statement that went stale: dropped, or its table altered
+// (a migration while the server runs). In a transaction the retry cannot succeed.
+const staleStatementRoutines = new Set(['FetchPreparedStatement', 'RevalidateCachedQuery'])
 
 // postgres.js parses and serializes values by type OID; the driver must see Postgres' own text
 // and send its own text, so every built-in conversion becomes the identity. Array types get no
@@ -90,10 +106,17 @@ interface Connection {
  * Connections to one database, each a postgres.js client of its own (max 1), so that one can be
  * destroyed without touching the others, and a transaction can be sent as plain statements.
  * As many as the URL's `max` says (the embedded database's URL says 1), else 10.
+ *
+ * Each connection keeps the statements it has run prepared (postgres.js names and caches them),
+ * so the next run of the same text sends only Bind and Execute, and a transaction's statements
+ * go to Postgres together, in one write, where each would otherwise wait for its own Parse and
+ * Describe: for a page, 3 round trips to Postgres instead of 8. Neon's proxy prepares nothing
+ * across requests; nothing the app sends can tell the difference (see RESET_SESSION).
  */
 class ConnectionPool {
   private readonly idle: Connection[] = []
   private readonly waiting: ((connection: Connection | Error) => void)[] = []
+  private readonly preparedTexts = new Set<string>()
   private open = 0
   private ended = false
   private readonly size: number
@@ -107,14 +130,22 @@ class ConnectionPool {
     this.user = decodeURIComponent(url.username) || 'postgres'
   }
 
+  /** Whether a text may be kept prepared: the first MAX_PREPARED_TEXTS distinct texts may. */
+  mayPrepare(text: string): boolean {
+    if (this.preparedTexts.has(text)) return true
+    if (this.preparedTexts.size >= MAX_PREPARED_TEXTS) return false
+    this.preparedTexts.add(text)
+    return true
+  }
+
   private connect(): Connection {
     this.open += 1
     const sql = postgres(this.connectionString, {
       max: 1,
       types: rawText,
       fetch_types: false,
-      // Statements arrive as arbitrary text; caching each one would grow without bound.
-      prepare: false,
+      // Per query: see mayPrepare.
+      prepare: true,
       onnotice: () => {},
       idle_timeout: 30,
       connect_timeout: 5,
@@ -184,13 +215,24 @@ function poolFor(connectionString: string): ConnectionPool {
 /** The query in flight on a connection, so an abort can cancel it. */
 type InFlight = { current?: { state?: { pid: number; secret: number } } }
 
-async function run(sql: postgres.Sql, { query, params = [] }: NeonQuery, inFlight: InFlight) {
+/** One request's use of a connection. */
+interface Session {
+  sql: postgres.Sql
+  pool: ConnectionPool
+  inFlight: InFlight
+}
+
+/**
+ * Sends one query at once (it is written with any others sent in the same turn), and gives its
+ * result as Neon's proxy does.
+ */
+async function run({ sql, pool, inFlight }: Session, { query, params = [] }: NeonQuery) {
   // `simple: false`: the extended protocol, as Neon's proxy always uses, even with no parameter.
-  const pending = sql.unsafe(query, params, EXTENDED)
+  const options = { simple: false, prepare: pool.mayPrepare(query) } as postgres.UnsafeQueryOptions
+  const pending = sql.unsafe(query, params, options)
   inFlight.current = pending as InFlight['current']
   // With the identity parsers above, every value is Postgres' text or null.
   const result = await pending.values()
-  inFlight.current = undefined
   const tag = result.command ?? ''
   return {
     fields: (result.columns ?? []).map((column) => ({
@@ -218,17 +260,22 @@ function startTransaction(headers: Headers): string {
   return `start transaction ${options.join(', ')}`.trim()
 }
 
-async function runBatch(
-  sql: postgres.Sql,
-  headers: Headers,
-  queries: NeonQuery[],
-  inFlight: InFlight,
-) {
-  const begun = sql.unsafe(startTransaction(headers), [], SIMPLE).execute()
+/**
+ * A transaction in three writes to Postgres, whatever its length. BEGIN goes alone (with the
+ * connection's reset): the statements follow only once a transaction is open, since each ends in
+ * a Sync and would otherwise commit on its own. Then every statement at once. COMMIT goes last,
+ * only once all of them have succeeded, so that a request aborted before then commits nothing.
+ */
+async function runBatch(session: Session, headers: Headers, queries: NeonQuery[]) {
+  const { sql } = session
+  await sql.unsafe(startTransaction(headers), [], SIMPLE)
   try {
-    await begun
-    const results = []
-    for (const query of queries) results.push(await run(sql, query, inFlight))
+    // A statement that fails aborts the transaction, and each after it fails too (25P02): the
+    // first failure is the answer.
+    const settled = await Promise.allSettled(queries.map((query) => run(session, query)))
+    const failure = settled.find((result) => result.status === 'rejected')
+    if (failure) throw failure.reason
+    const results = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value)
     await sql.unsafe('commit', [], SIMPLE)
     return { results }
   } catch (error) {
@@ -326,12 +373,31 @@ export async function localTransport(
     return answer(400, errorBody('invalid isolation level'))
   }
   const request = JSON.parse(text) as NeonRequest
-
-  const { signal } = init
-  signal?.throwIfAborted()
+  init.signal?.throwIfAborted()
   const pool = poolFor(connectionString)
+  // A second attempt, after STALE (nothing of the request ran, and its connection is gone), is
+  // answered whatever happens.
+  for (let retried = false; ; retried = true) {
+    const answered = await answerOnConnection(pool, headers, request, init.signal, retried)
+    if (answered !== STALE) return answered
+  }
+}
+
+const STALE = Symbol('a kept statement went stale')
+
+async function answerOnConnection(
+  pool: ConnectionPool,
+  headers: Headers,
+  request: NeonRequest,
+  signal: AbortSignal | null | undefined,
+  retried = false,
+): Promise<Response | typeof STALE> {
+  const { connectionString } = pool
   const connection = await pool.acquire(signal)
   const inFlight: InFlight = {}
+  const session: Session = { sql: connection.sql, pool, inFlight }
+  const queries = 'queries' in request ? request.queries : [request]
+  const preparesItself = queries.some(({ query }) => touchesPreparedStatements.test(query))
   let destroyed = false
   const abandon = () => {
     // Cancel what runs, then cut the connection: a transaction whose COMMIT was never sent can
@@ -360,9 +426,7 @@ export async function localTransport(
     // request goes on, as on Neon, but the connection serves no other.
     void Promise.all([reset, restored]).catch(() => (connection.spoiled = true))
     const work: Promise<unknown> =
-      'queries' in request
-        ? runBatch(connection.sql, headers, request.queries, inFlight)
-        : run(connection.sql, request, inFlight)
+      'queries' in request ? runBatch(session, headers, request.queries) : run(session, request)
     const body = await abortable(work, signal)
     const json = JSON.stringify(body)
     if (Buffer.byteLength(json) > MAX_RESPONSE_BYTES) {
@@ -372,6 +436,13 @@ export async function localTransport(
   } catch (error) {
     if (signal?.aborted) throw signal.reason
     if (error instanceof postgres.PostgresError) {
+      // A statement this connection kept prepared is gone, or its table was altered (a migration
+      // while the server runs); it failed before running, and its transaction rolled back. The
+      // connection goes, with every statement it keeps, and the request is tried once more.
+      if (!retried && staleStatementRoutines.has(error.routine ?? '')) {
+        connection.spoiled = true
+        return STALE
+      }
       return postgresErrorResponse(error, connectionString)
     }
     const failure = connectionFailure(error)
@@ -389,7 +460,16 @@ export async function localTransport(
     throw error
   } finally {
     signal?.removeEventListener('abort', abandon)
-    if (!destroyed) pool.release(connection)
+    if (!destroyed) {
+      if (preparesItself) {
+        // Neon's DEALLOCATE ALL, after this request only (RESET_SESSION leaves it out); it drops
+        // the connection's own statements too, so the connection goes. (On PGlite, one session
+        // that outlives its connections, only this removes what the request prepared.)
+        await connection.sql.unsafe('deallocate all', [], SIMPLE).catch(() => {})
+        connection.spoiled = true
+      }
+      pool.release(connection)
+    }
   }
 }
 

@@ -120,6 +120,8 @@ describe(`neon() through the local transport (${target})`, () => {
       .transaction([
         sql`insert into user_messages (user_id, message) values (${userId}, 'kept?')`,
         sql`insert into user_messages (user_id, message) values (${userId}, 'duplicate')`,
+        // Sent with the others, in one write: it fails too (25P02), but the answer is the first.
+        sql`select 1`,
       ])
       .catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: '23505' })
@@ -211,6 +213,35 @@ describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
     const [after] = await sql`select current_setting('app.leak', true) as leak,
                                      current_user as name`
     expect(after).toEqual({ leak: '', name: owner!.name })
+  })
+
+  test('a statement the request prepares itself does not outlive the request', async () => {
+    // Neon resets with DEALLOCATE ALL. The transport keeps its own statements prepared, so it
+    // deallocates only after a request that could have prepared one, and lets that connection go.
+    await sql.query('prepare left_behind as select 1')
+    for (let request = 0; request < 3; request++) {
+      const [{ names }] = (await sql`
+        select count(*)::int as names from pg_prepared_statements where from_sql`) as [
+        { names: number },
+      ]
+      expect(names).toBe(0)
+    }
+  })
+
+  test('a table altered under a kept statement (a migration while serving): answered anew', async () => {
+    const table = `altered_${randomUUID().replaceAll('-', '')}`
+    await sql.query(`create table ${table} (n int)`)
+    await sql.query(`insert into ${table} values (1)`)
+    // Prepared and kept by the connection, alone and in a transaction...
+    expect(await sql.query(`select * from ${table}`)).toEqual([{ n: 1 }])
+    expect(await sql.transaction([sql.query(`select * from ${table}`)])).toEqual([[{ n: 1 }]])
+    await sql.query(`alter table ${table} add column m int default 2`)
+    // ...whose plan no longer matches its table: Postgres refuses it (0A000). Alone, postgres.js
+    // prepares it again by itself; in a transaction, which that error aborts, it cannot, and the
+    // transport runs the request again on a new connection.
+    expect(await sql.transaction([sql.query(`select * from ${table}`)])).toEqual([[{ n: 1, m: 2 }]])
+    expect(await sql.query(`select * from ${table}`)).toEqual([{ n: 1, m: 2 }])
+    await sql.query(`drop table ${table}`)
   })
 
   test('command is the tag’s first word, rowCount null where the tag has no count', async () => {
