@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomFillSync, randomUUID } from 'node:crypto'
 import { createContext, type MiddlewareFunction, type RouterContextProvider } from 'react-router'
 import { authMode, clerkFrontendApi, env } from '../env.server'
 
@@ -24,10 +24,23 @@ export interface RequestIdentity {
 
 export const requestIdentityContext = createContext<RequestIdentity | null>(null)
 
-export const newRequestIdentity = (): RequestIdentity => ({
-  id: randomUUID(),
-  nonce: randomBytes(16).toString('base64'),
-})
+// Random bytes for nonces, drawn from the system in bulk (one call per 256 nonces), as Node's
+// randomUUID draws its own.
+const NONCE_BYTES = 16
+const randomPool = Buffer.alloc(256 * NONCE_BYTES)
+let randomOffset = randomPool.length
+
+function newNonce(): string {
+  if (randomOffset === randomPool.length) {
+    randomFillSync(randomPool)
+    randomOffset = 0
+  }
+  const nonce = randomPool.toString('base64', randomOffset, randomOffset + NONCE_BYTES)
+  randomOffset += NONCE_BYTES
+  return nonce
+}
+
+export const newRequestIdentity = (): RequestIdentity => ({ id: randomUUID(), nonce: newNonce() })
 
 export const requestIdOf = (context: Readonly<RouterContextProvider>) =>
   context.get(requestIdentityContext)?.id ?? 'unknown'
@@ -90,17 +103,30 @@ const fixedHeaders: [string, string][] = [
     : []),
 ]
 
-/** The app's headers for one request: the fixed ones, its CSP and its id. */
-export function appHeaders({ id, nonce }: RequestIdentity): [string, string][] {
-  return [
-    ...fixedHeaders,
-    ['Content-Security-Policy', `${cspBeforeNonce}${nonce}${cspAfterNonce}`],
-    ['X-Request-Id', id],
-  ]
+// The fixed headers as Node's writeHead takes them (name, value, name, value…), built once.
+const fixedHeaderList = fixedHeaders.flat()
+
+/**
+ * The app's headers for one request, as Node's writeHead takes them: the fixed ones, its CSP and
+ * its id. Only the last two are made per request.
+ */
+export function appHeaderList({ id, nonce }: RequestIdentity): string[] {
+  const list = fixedHeaderList.slice()
+  list.push('Content-Security-Policy', `${cspBeforeNonce}${nonce}${cspAfterNonce}`)
+  list.push('X-Request-Id', id)
+  return list
 }
 
+/** The lower-case names of the headers every response of the app carries. */
+export const appHeaderNames: ReadonlySet<string> = new Set(
+  [...fixedHeaders.map(([name]) => name), 'Content-Security-Policy', 'X-Request-Id'].map((name) =>
+    name.toLowerCase(),
+  ),
+)
+
 function applyAppHeaders(headers: Headers, identity: RequestIdentity) {
-  for (const [name, value] of appHeaders(identity)) headers.set(name, value)
+  const list = appHeaderList(identity)
+  for (let index = 0; index < list.length; index += 2) headers.set(list[index]!, list[index + 1]!)
   headers.delete('X-Powered-By')
 }
 

@@ -15,7 +15,8 @@ import { env } from '../env.server'
 import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
 import { describeError, type Level, logLine, routeConsoleToLog } from './log.server'
 import {
-  appHeaders,
+  appHeaderList,
+  appHeaderNames,
   CROSS_SITE_REFUSAL,
   isCrossSiteWrite,
   newRequestIdentity,
@@ -140,8 +141,8 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
     if (file) {
       const encoding = chooseEncoding(file, req.headers['accept-encoding'])
       const { body, etag } = file.bodies[encoding]!
-      const raw = [...appHeaderList(identity), 'Content-Type', file.type]
-      raw.push('Cache-Control', file.cacheControl, 'ETag', etag)
+      const raw = appHeaderList(identity)
+      raw.push('Content-Type', file.type, 'Cache-Control', file.cacheControl, 'ETag', etag)
       if (file.bodies.br || file.bodies.gzip) raw.push('Vary', 'Accept-Encoding')
       if (draining) raw.push(...CLOSE)
       if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
@@ -334,13 +335,9 @@ function plainEnvironment() {
 
 const CLOSE = ['Connection', 'close']
 
-const appHeaderList = (identity: RequestIdentity) => appHeaders(identity).flat()
-
-// Headers the app sets on every response; a route's own value for one of them is replaced.
-const appHeaderNames = new Set([
-  ...appHeaders({ id: '', nonce: '' }).map(([name]) => name.toLowerCase()),
-  'x-powered-by',
-])
+// Headers the app sets on every response, whose value from a route is replaced, and one no
+// response carries.
+const replacedHeaders = new Set([...appHeaderNames, 'x-powered-by'])
 // What Node would refuse to write: a control character in a header value would otherwise
 // throw in writeHead (Clerk copies parts of a token, which anyone can forge, into one).
 const unwritableValue = /[^\t\x20-\x7e\x80-\xff]/
@@ -358,7 +355,7 @@ function responseHeaderList(headers: Headers, identity: RequestIdentity, drainin
   const raw = appHeaderList(identity)
   // Iterating Headers yields each Set-Cookie on its own, as HTTP needs.
   for (const [name, value] of headers) {
-    if (appHeaderNames.has(name) || unwritableValue.test(value)) continue
+    if (replacedHeaders.has(name) || unwritableValue.test(value)) continue
     if (production && name.startsWith('x-clerk-')) continue
     raw.push(name, value)
   }
@@ -412,7 +409,8 @@ function writePlain(
   identity: RequestIdentity,
   headers: string[] = [],
 ) {
-  const raw = [...appHeaderList(identity), ...headers, 'Cache-Control', 'no-store']
+  const raw = appHeaderList(identity)
+  raw.push(...headers, 'Cache-Control', 'no-store')
   if (status !== 204) {
     raw.push('Content-Type', 'text/plain; charset=utf-8')
     raw.push('Content-Length', String(Buffer.byteLength(body)))
