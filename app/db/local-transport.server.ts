@@ -41,9 +41,10 @@ const MAX_REQUEST_BYTES = 10 * 1024 * 1024
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
 // postgres.js reads `simple` (src/index.js, unsafe()): true sends a Query message (the simple
-// protocol), false Parse/Bind/Execute. Its type declarations leave the option out.
+// protocol), false Parse/Bind/Execute. Its type declarations leave the option out. unsafe()
+// prepares nothing unless asked (`prepare: true`).
 const SIMPLE = { simple: true } as postgres.UnsafeQueryOptions
-const EXTENDED = { simple: false } as postgres.UnsafeQueryOptions
+const PREPARED = { simple: false, prepare: true } as postgres.UnsafeQueryOptions
 
 // What Neon's pool sends when a connection is returned (tokio-postgres2 client.rs,
 // reset_session_background): one simple query, its errors never looked at. All but its
@@ -419,7 +420,7 @@ async function answerOnConnection(
     // is the login user already (DEFAULT), and the owner again on the embedded PGlite, whose one
     // session logs in as its bootstrap superuser and is made the owner (embedded.server.ts).
     const restored = connection.sql
-      .unsafe("select set_config('session_authorization', $1, false)", [pool.user], EXTENDED)
+      .unsafe("select set_config('session_authorization', $1, false)", [pool.user], PREPARED)
       .execute()
     connection.used = true
     // A reset that failed left its effects undone (one simple query is one transaction): the

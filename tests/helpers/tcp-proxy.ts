@@ -27,6 +27,8 @@ export async function tcpProxy(targetPort: number) {
   let trigger: string | undefined
   let then = 0
   let seen = false
+  // Chunks passed on to the database: one per write of the client, on loopback.
+  let writesToDatabase = 0
   const pairs = new Set<Pair>()
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1')
@@ -45,6 +47,7 @@ export async function tcpProxy(targetPort: number) {
     client.on('error', clientClosed).on('close', clientClosed)
     upstream.on('error', close).on('close', close)
     client.on('data', (chunk: Buffer) => {
+      if (mode === 'forward') writesToDatabase += 1
       if (mode === 'forward' && trigger !== undefined && (seen || chunk.includes(trigger))) {
         upstream.write(chunk)
         if (seen) then -= 1
@@ -112,6 +115,10 @@ export async function tcpProxy(targetPort: number) {
     },
     get mode() {
       return mode
+    },
+    /** How many chunks clients have sent through to the database so far. */
+    get writesToDatabase() {
+      return writesToDatabase
     },
     /** Cuts every connection and refuses new ones, as a database server that stopped. */
     down: () =>

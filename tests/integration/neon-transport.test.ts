@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { sql } from '../../app/db/client.server'
 import { embeddedDatabase, IN_MEMORY } from '../../app/db/embedded.server'
 import { localTransport } from '../../app/db/local-transport.server'
+import { tcpProxy } from '../helpers/tcp-proxy'
 
 // Through the app's own neon() client: the embedded PGlite by default, the Postgres server when
 // DATABASE_URL names one. CI runs this file against both.
@@ -213,6 +214,35 @@ describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
     const [after] = await sql`select current_setting('app.leak', true) as leak,
                                      current_user as name`
     expect(after).toEqual({ leak: '', name: owner!.name })
+  })
+
+  test('a transaction reaches Postgres in three writes: BEGIN, its statements, COMMIT', async () => {
+    const url = new URL(process.env.DATABASE_URL ?? (await embeddedDatabase(IN_MEMORY)).url)
+    const proxy = await tcpProxy(Number(url.port))
+    url.port = String(proxy.port)
+    const send = (userId: string) =>
+      localTransport('https://local.invalid/sql', {
+        method: 'POST',
+        headers: { 'Neon-Connection-String': url.toString() },
+        body: JSON.stringify({
+          queries: [
+            { query: "select set_config('app.user_id', $1, true)", params: [userId] },
+            { query: 'select $1::text as id', params: [userId] },
+            { query: 'select count(*) from user_messages where user_id = $1', params: [userId] },
+          ],
+        }),
+      })
+    try {
+      // A connection's first run of a statement also asks Postgres for its parameters' types.
+      expect((await send('first')).status).toBe(200)
+      const before = proxy.writesToDatabase
+      expect((await send('second')).status).toBe(200)
+      // Neon's reset with BEGIN; then the three statements together; then COMMIT. Each waits
+      // for the answer to the one before, so loopback never merges two.
+      expect(proxy.writesToDatabase - before).toBe(3)
+    } finally {
+      await proxy.close()
+    }
   })
 
   test('a statement the request prepares itself does not outlive the request', async () => {
