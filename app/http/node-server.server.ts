@@ -166,8 +166,12 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
     }
     if (expectation === 'continue') res.writeContinue()
 
+    // The request's signal: aborted when the client goes away before its answer is complete
+    // (not after every answer, which would cost an AbortError for nothing).
     const controller = new AbortController()
-    res.once('close', () => controller.abort())
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort()
+    })
     const request = new Request(`${origin}${target.path}${target.search}`, {
       method,
       headers: requestHeaders(req.rawHeaders, env.APP_URL),
