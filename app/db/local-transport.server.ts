@@ -36,6 +36,9 @@ const isolationLevels: Record<string, string> = {
   Serializable: 'serializable',
 }
 
+// The most parameters postgres.js sends with one statement.
+const MAX_PARAMETERS = 65_533
+
 // Neon's defaults for sql_over_http_max_request_size_bytes and ..._max_response_size_bytes.
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024
@@ -65,7 +68,12 @@ const MAX_PREPARED_TEXTS = 200
 
 // Why postgres.js retries a prepared statement that went stale: dropped, or its table altered
 // (a migration while the server runs). In a transaction the retry cannot succeed.
-const staleStatementRoutines = new Set(['FetchPreparedStatement', 'RevalidateCachedQuery'])
+// (transformAssignedExpr: a column's type changed under a kept INSERT or UPDATE.)
+const staleStatementRoutines = new Set([
+  'FetchPreparedStatement',
+  'RevalidateCachedQuery',
+  'transformAssignedExpr',
+])
 
 // postgres.js parses and serializes values by type OID; the driver must see Postgres' own text
 // and send its own text, so every built-in conversion becomes the identity. Array types get no
@@ -99,6 +107,8 @@ interface Connection {
   sql: postgres.Sql
   /** Used by an earlier request, so Neon's reset is due before the next. */
   used: boolean
+  /** Not yet used since postgres.js opened its socket (it opens a new one after an idle close). */
+  freshSocket: boolean
   /** Whether the connection must not serve another request (its reset failed). */
   spoiled: boolean
 }
@@ -108,11 +118,12 @@ interface Connection {
  * destroyed without touching the others, and a transaction can be sent as plain statements.
  * As many as the URL's `max` says (the embedded database's URL says 1), else 10.
  *
- * Each connection keeps the statements it has run prepared (postgres.js names and caches them),
- * so the next run of the same text sends only Bind and Execute, and a transaction's statements
- * go to Postgres together, in one write, where each would otherwise wait for its own Parse and
- * Describe: for a page, 3 round trips to Postgres instead of 8. Neon's proxy prepares nothing
- * across requests; nothing the app sends can tell the difference (see RESET_SESSION).
+ * Each connection keeps the statements with parameters it has run prepared (postgres.js names
+ * and caches them), so the next run of the same text sends only Bind and Execute, and a
+ * transaction's statements go to Postgres together, without waiting, where each would otherwise
+ * wait for its own Parse and Describe: for a page, 3 round trips to Postgres instead of 8.
+ * Neon's proxy prepares nothing across requests. The app's queries cannot tell the difference;
+ * the kept statements do show in pg_prepared_statements (see RESET_SESSION for the app's own).
  */
 class ConnectionPool {
   private readonly idle: Connection[] = []
@@ -131,8 +142,13 @@ class ConnectionPool {
     this.user = decodeURIComponent(url.username) || 'postgres'
   }
 
-  /** Whether a text may be kept prepared: the first MAX_PREPARED_TEXTS distinct texts may. */
-  mayPrepare(text: string): boolean {
+  /**
+   * Whether a text is kept prepared: one with parameters, among the first MAX_PREPARED_TEXTS
+   * such texts. One without parameters gains nothing from it: postgres.js sends it unnamed, in
+   * one go, without waiting for a Describe.
+   */
+  mayPrepare(text: string, parameters: number): boolean {
+    if (parameters === 0) return false
     if (this.preparedTexts.has(text)) return true
     if (this.preparedTexts.size >= MAX_PREPARED_TEXTS) return false
     this.preparedTexts.add(text)
@@ -141,17 +157,22 @@ class ConnectionPool {
 
   private connect(): Connection {
     this.open += 1
-    const sql = postgres(this.connectionString, {
+    const connection = { used: false, spoiled: false, freshSocket: true } as Connection
+    connection.sql = postgres(this.connectionString, {
       max: 1,
       types: rawText,
       fetch_types: false,
       // Per query: see mayPrepare.
       prepare: true,
       onnotice: () => {},
+      // postgres.js opens a new socket for the next query; its statements start anew.
+      onclose: () => {
+        connection.freshSocket = true
+      },
       idle_timeout: 30,
       connect_timeout: 5,
     })
-    return { sql, used: false, spoiled: false }
+    return connection
   }
 
   acquire(signal: AbortSignal | null | undefined): Promise<Connection> {
@@ -229,9 +250,14 @@ interface Session {
  */
 async function run({ sql, pool, inFlight }: Session, { query, params = [] }: NeonQuery) {
   // `simple: false`: the extended protocol, as Neon's proxy always uses, even with no parameter.
-  const options = { simple: false, prepare: pool.mayPrepare(query) } as postgres.UnsafeQueryOptions
+  const options = {
+    simple: false,
+    prepare: pool.mayPrepare(query, params.length),
+  } as postgres.UnsafeQueryOptions
   const pending = sql.unsafe(query, params, options)
-  inFlight.current = pending as InFlight['current']
+  // The first query sent holds the connection's cancel key, which every query on it shares;
+  // one still waiting in postgres.js' queue has none.
+  inFlight.current ??= pending as InFlight['current']
   // With the identity parsers above, every value is Postgres' text or null.
   const result = await pending.values()
   const tag = result.command ?? ''
@@ -262,7 +288,9 @@ function startTransaction(headers: Headers): string {
 }
 
 /**
- * A transaction in three writes to Postgres, whatever its length. BEGIN goes alone (with the
+ * A transaction in three round trips to Postgres, whatever its length (three writes, while the
+ * statements fit postgres.js' 1 KB write buffer; longer ones are written as it fills, still
+ * without waiting for an answer between them). BEGIN goes alone (with the
  * connection's reset): the statements follow only once a transaction is open, since each ends in
  * a Sync and would otherwise commit on its own. Then every statement at once. COMMIT goes last,
  * only once all of them have succeeded, so that a request aborted before then commits nothing.
@@ -374,6 +402,12 @@ export async function localTransport(
     return answer(400, errorBody('invalid isolation level'))
   }
   const request = JSON.parse(text) as NeonRequest
+  // postgres.js refuses a statement with this many parameters by failing the one it is running,
+  // not that one: refused here, before anything is sent. (Postgres itself takes 65,535.)
+  const queries = 'queries' in request ? request.queries : [request]
+  if (queries.some(({ params = [] }) => params.length > MAX_PARAMETERS)) {
+    return answer(400, errorBody(`too many parameters (max is ${MAX_PARAMETERS})`))
+  }
   init.signal?.throwIfAborted()
   const pool = poolFor(connectionString)
   // A second attempt, after STALE (nothing of the request ran, and its connection is gone), is
@@ -413,9 +447,19 @@ async function answerOnConnection(
   try {
     // Neon resets a connection as it goes back to its pool, without waiting for the answer; here
     // it is sent when the connection is taken again, ahead of the request's first statement.
-    const reset = connection.used
-      ? connection.sql.unsafe(RESET_SESSION, [], SIMPLE).execute()
-      : Promise.resolve()
+    // A new socket gets Neon's whole reset, DEALLOCATE ALL included, before anything is prepared
+    // on it: on PGlite, one session under every socket, that removes what sockets before it left
+    // prepared (after an abort, or postgres.js' idle close); on a server its session is new.
+    const resetText = connection.freshSocket
+      ? `${RESET_SESSION}; DEALLOCATE ALL`
+      : connection.used
+        ? RESET_SESSION
+        : null
+    connection.freshSocket = false
+    const reset =
+      resetText === null
+        ? Promise.resolve()
+        : connection.sql.unsafe(resetText, [], SIMPLE).execute()
     // Then the session's user is the URL's, as a login makes it: a no-op on a server, where it
     // is the login user already (DEFAULT), and the owner again on the embedded PGlite, whose one
     // session logs in as its bootstrap superuser and is made the owner (embedded.server.ts).

@@ -121,7 +121,7 @@ describe(`neon() through the local transport (${target})`, () => {
       .transaction([
         sql`insert into user_messages (user_id, message) values (${userId}, 'kept?')`,
         sql`insert into user_messages (user_id, message) values (${userId}, 'duplicate')`,
-        // Sent with the others, in one write: it fails too (25P02), but the answer is the first.
+        // Sent with the others, at once: it fails too (25P02), but the answer is the first.
         sql`select 1`,
       ])
       .catch((caught: unknown) => caught)
@@ -180,11 +180,14 @@ describe(`neon() through the local transport (${target})`, () => {
 describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
   test('an aborted request is cancelled and its connection cut: its transaction never commits', async () => {
     const userId = `test-${randomUUID()}`
+    const after = `test-${randomUUID()}`
     const error = await sql
       .transaction(
         [
           sql`insert into user_messages (user_id, message) values (${userId}, 'must not commit')`,
           sql`select pg_sleep(1.5)`,
+          // Sent with the others, so already with the database when the abort comes.
+          sql`insert into user_messages (user_id, message) values (${after}, 'nor this')`,
         ],
         { fetchOptions: { signal: AbortSignal.timeout(300) } },
       )
@@ -195,6 +198,7 @@ describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
     // Past the point where the batch would have committed, had it been left to run.
     await new Promise((resolve) => setTimeout(resolve, 2_000))
     expect(await sql`select 1 from user_messages where user_id = ${userId}`).toEqual([])
+    expect(await sql`select 1 from user_messages where user_id = ${after}`).toEqual([])
   })
 
   test('the extended protocol, always: several statements are 42601 and run nothing', async () => {
@@ -258,19 +262,41 @@ describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
     }
   })
 
+  test('what an aborted request prepared is gone by the next request', async () => {
+    // Its connection is cut before the DEALLOCATE that follows such a request. On a server the
+    // session ends with it; on PGlite, one session under every socket, the next socket's first
+    // reset removes it. A connection already open first, so that the statements are sent before
+    // the abort.
+    await sql`select 1`
+    await sql
+      .transaction(
+        [sql.query('prepare aborted_left_behind as select 1'), sql`select pg_sleep(1.5)`],
+        { fetchOptions: { signal: AbortSignal.timeout(400) } },
+      )
+      .catch(() => {})
+    const [{ names }] = (await sql`
+      select count(*)::int as names from pg_prepared_statements where from_sql`) as [
+      { names: number },
+    ]
+    expect(names).toBe(0)
+  })
+
   test('a table altered under a kept statement (a migration while serving): answered anew', async () => {
     const table = `altered_${randomUUID().replaceAll('-', '')}`
     await sql.query(`create table ${table} (n int)`)
     await sql.query(`insert into ${table} values (1)`)
-    // Prepared and kept by the connection, alone and in a transaction...
-    expect(await sql.query(`select * from ${table}`)).toEqual([{ n: 1 }])
-    expect(await sql.transaction([sql.query(`select * from ${table}`)])).toEqual([[{ n: 1 }]])
+    // A text with a parameter is kept prepared by the connection that runs it.
+    const select = () => sql.query(`select * from ${table} where n = $1`, [1])
+    expect(await select()).toEqual([{ n: 1 }])
+    expect(await sql.transaction([select()])).toEqual([[{ n: 1 }]])
+    // Its plan no longer matches its table: Postgres refuses it (0A000). Alone, postgres.js
+    // prepares it again by itself.
     await sql.query(`alter table ${table} add column m int default 2`)
-    // ...whose plan no longer matches its table: Postgres refuses it (0A000). Alone, postgres.js
-    // prepares it again by itself; in a transaction, which that error aborts, it cannot, and the
-    // transport runs the request again on a new connection.
-    expect(await sql.transaction([sql.query(`select * from ${table}`)])).toEqual([[{ n: 1, m: 2 }]])
-    expect(await sql.query(`select * from ${table}`)).toEqual([{ n: 1, m: 2 }])
+    expect(await select()).toEqual([{ n: 1, m: 2 }])
+    // In a transaction, which that error aborts, it cannot: the transport runs the request again
+    // on a new connection.
+    await sql.query(`alter table ${table} add column o int default 3`)
+    expect(await sql.transaction([select()])).toEqual([[{ n: 1, m: 2, o: 3 }]])
     await sql.query(`drop table ${table}`)
   })
 
@@ -307,6 +333,17 @@ describe(`Neon’s limits and error body, from the local transport itself (${tar
     })
     return { status: response.status, body: (await response.json()) as Record<string, unknown> }
   }
+
+  test('more parameters than postgres.js can send: 400, and nothing sent', async () => {
+    const params = Array.from({ length: 65_534 }, (_, index) => String(index))
+    const { status, body } = await ask({ query: 'select $1::int as n', params })
+    expect(status).toBe(400)
+    expect(body).toMatchObject({ message: 'too many parameters (max is 65533)', code: '' })
+    // The transport still answers: nothing was left half sent.
+    expect(await ask({ query: 'select $1::int as n', params: ['7'] })).toMatchObject({
+      status: 200,
+    })
+  })
 
   test('an error is 400 with Neon’s 17 keys, in Neon’s order', async () => {
     const { status, body } = await ask({ query: 'selec 1', params: [] })
