@@ -45,18 +45,28 @@ const MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
 // postgres.js reads `simple` (src/index.js, unsafe()): true sends a Query message (the simple
 // protocol), false Parse/Bind/Execute. Its type declarations leave the option out. unsafe()
-// prepares nothing unless asked (`prepare: true`).
+// prepares nothing unless asked (`prepare: true`); unprepared and without parameters, a query
+// is sent whole (Parse, Describe, Bind, Execute, Sync) without waiting for anything.
 const SIMPLE = { simple: true } as postgres.UnsafeQueryOptions
-const PREPARED = { simple: false, prepare: true } as postgres.UnsafeQueryOptions
+const UNPREPARED = { simple: false, prepare: false } as postgres.UnsafeQueryOptions
 
 // What Neon's pool sends when a connection is returned (tokio-postgres2 client.rs,
 // reset_session_background): one simple query, its errors never looked at. All but its
 // DEALLOCATE ALL, which would also drop the statements this transport keeps prepared (see
-// ConnectionPool); it is sent after a request whose text could prepare, deallocate or discard
-// statements itself, whose connection then serves no other.
+// ConnectionPool), and on PGlite, one session under every socket, those of every other socket
+// too. What it is there for, the statements a request prepared with SQL's PREPARE, is dropped by
+// DEALLOCATE_FROM_SQL instead.
 const RESET_SESSION =
   'ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; ' +
   'UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES'
+
+// Drops the statements of the session made by SQL's PREPARE, and none made through the protocol
+// (the transport's own). Sent after a request whose text could prepare one, and as a new
+// socket's first statement: on PGlite an aborted request's PREPARE outlives its socket.
+const DEALLOCATE_FROM_SQL = `do $$ declare statement record; begin
+  for statement in select name from pg_prepared_statements where from_sql loop
+    execute format('deallocate %I', statement.name);
+  end loop; end $$`
 
 // Text that can make, drop or discard prepared statements of the session: PREPARE, DEALLOCATE,
 // DISCARD ALL. Cast wide: a false match only costs a connection.
@@ -119,9 +129,9 @@ interface Connection {
  * As many as the URL's `max` says (the embedded database's URL says 1), else 10.
  *
  * Each connection keeps the statements with parameters it has run prepared (postgres.js names
- * and caches them), so the next run of the same text sends only Bind and Execute, and a
- * transaction's statements go to Postgres together, without waiting, where each would otherwise
- * wait for its own Parse and Describe: for a page, 3 round trips to Postgres instead of 8.
+ * and caches them), so the next run of the same text is one round trip (Bind and Execute), where
+ * it would otherwise wait for its own Parse and Describe first: for a page, 4 round trips to
+ * Postgres instead of 8.
  * Neon's proxy prepares nothing across requests. The app's queries cannot tell the difference;
  * the kept statements do show in pg_prepared_statements (see RESET_SESSION for the app's own).
  */
@@ -136,10 +146,19 @@ class ConnectionPool {
   /** The user the connection string logs in as. */
   readonly user: string
 
+  /**
+   * Makes the session's user the URL's again. Without a parameter, so that it is sent whole with
+   * the reset and BEGIN, and is never a kept statement that could go stale (on PGlite another
+   * socket's or request's DEALLOCATE ALL reaches it). The user is the operator's setting, quoted as a literal
+   * (standard_conforming_strings is on: the reset before it restores the default).
+   */
+  readonly restoreUser: string
+
   constructor(readonly connectionString: string) {
     const url = new URL(connectionString)
     this.size = Number(url.searchParams.get('max')) || 10
     this.user = decodeURIComponent(url.username) || 'postgres'
+    this.restoreUser = `select set_config('session_authorization', '${this.user.replaceAll("'", "''")}', false)`
   }
 
   /**
@@ -157,7 +176,11 @@ class ConnectionPool {
 
   private connect(): Connection {
     this.open += 1
-    const connection = { used: false, spoiled: false, freshSocket: true } as Connection
+    const connection = {
+      used: false,
+      spoiled: false,
+      freshSocket: true,
+    } as Connection
     connection.sql = postgres(this.connectionString, {
       max: 1,
       types: rawText,
@@ -245,15 +268,12 @@ interface Session {
 }
 
 /**
- * Sends one query at once (it is written with any others sent in the same turn), and gives its
- * result as Neon's proxy does.
+ * Sends one query, and gives its result as Neon's proxy does.
  */
 async function run({ sql, pool, inFlight }: Session, { query, params = [] }: NeonQuery) {
   // `simple: false`: the extended protocol, as Neon's proxy always uses, even with no parameter.
-  const options = {
-    simple: false,
-    prepare: pool.mayPrepare(query, params.length),
-  } as postgres.UnsafeQueryOptions
+  const prepare = pool.mayPrepare(query, params.length)
+  const options = { simple: false, prepare } as postgres.UnsafeQueryOptions
   const pending = sql.unsafe(query, params, options)
   // The first query sent holds the connection's cancel key, which every query on it shares;
   // one still waiting in postgres.js' queue has none.
@@ -288,23 +308,19 @@ function startTransaction(headers: Headers): string {
 }
 
 /**
- * A transaction in three round trips to Postgres, whatever its length (three writes, while the
- * statements fit postgres.js' 1 KB write buffer; longer ones are written as it fills, still
- * without waiting for an answer between them). BEGIN goes alone (with the
- * connection's reset): the statements follow only once a transaction is open, since each ends in
- * a Sync and would otherwise commit on its own. Then every statement at once. COMMIT goes last,
- * only once all of them have succeeded, so that a request aborted before then commits nothing.
+ * A transaction as Neon's proxy sends it: BEGIN (with the connection's reset, in one write),
+ * then each statement once the one before it has answered, then COMMIT once all have
+ * succeeded, so that a request aborted before then commits nothing. A statement kept prepared
+ * is one write and one round trip (Bind, Execute); for a page, 4 round trips in all.
+ * Not all at once: postgres.js retries a kept statement that went stale by sending it again
+ * behind those already sent, and a statement sent after it then waits for ever.
  */
 async function runBatch(session: Session, headers: Headers, queries: NeonQuery[]) {
   const { sql } = session
   await sql.unsafe(startTransaction(headers), [], SIMPLE)
   try {
-    // A statement that fails aborts the transaction, and each after it fails too (25P02): the
-    // first failure is the answer.
-    const settled = await Promise.allSettled(queries.map((query) => run(session, query)))
-    const failure = settled.find((result) => result.status === 'rejected')
-    if (failure) throw failure.reason
-    const results = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value)
+    const results = []
+    for (const query of queries) results.push(await run(session, query))
     await sql.unsafe('commit', [], SIMPLE)
     return { results }
   } catch (error) {
@@ -447,11 +463,10 @@ async function answerOnConnection(
   try {
     // Neon resets a connection as it goes back to its pool, without waiting for the answer; here
     // it is sent when the connection is taken again, ahead of the request's first statement.
-    // A new socket gets Neon's whole reset, DEALLOCATE ALL included, before anything is prepared
-    // on it: on PGlite, one session under every socket, that removes what sockets before it left
-    // prepared (after an abort, or postgres.js' idle close); on a server its session is new.
+    // A new socket's first reset drops what SQL's PREPARE left in the session: on PGlite, one
+    // session under every socket, an aborted request's; on a server its session is new.
     const resetText = connection.freshSocket
-      ? `${RESET_SESSION}; DEALLOCATE ALL`
+      ? `${RESET_SESSION}; ${DEALLOCATE_FROM_SQL}`
       : connection.used
         ? RESET_SESSION
         : null
@@ -463,9 +478,7 @@ async function answerOnConnection(
     // Then the session's user is the URL's, as a login makes it: a no-op on a server, where it
     // is the login user already (DEFAULT), and the owner again on the embedded PGlite, whose one
     // session logs in as its bootstrap superuser and is made the owner (embedded.server.ts).
-    const restored = connection.sql
-      .unsafe("select set_config('session_authorization', $1, false)", [pool.user], PREPARED)
-      .execute()
+    const restored = connection.sql.unsafe(pool.restoreUser, [], UNPREPARED).execute()
     connection.used = true
     // A reset that failed left its effects undone (one simple query is one transaction): the
     // request goes on, as on Neon, but the connection serves no other.
@@ -484,7 +497,13 @@ async function answerOnConnection(
       // A statement this connection kept prepared is gone, or its table was altered (a migration
       // while the server runs); it failed before running, and its transaction rolled back. The
       // connection goes, with every statement it keeps, and the request is tried once more.
-      if (!retried && staleStatementRoutines.has(error.routine ?? '')) {
+      // postgres.js sometimes reports it as the 25P02 of its own retry inside the aborted
+      // transaction; as the first failure of a transaction BEGIN has just opened, 25P02 can mean
+      // nothing else.
+      const stale =
+        staleStatementRoutines.has(error.routine ?? '') ||
+        (error.code === '25P02' && 'queries' in request)
+      if (!retried && stale) {
         connection.spoiled = true
         return STALE
       }
@@ -507,10 +526,10 @@ async function answerOnConnection(
     signal?.removeEventListener('abort', abandon)
     if (!destroyed) {
       if (preparesItself) {
-        // Neon's DEALLOCATE ALL, after this request only (RESET_SESSION leaves it out); it drops
-        // the connection's own statements too, so the connection goes. (On PGlite, one session
-        // that outlives its connections, only this removes what the request prepared.)
-        await connection.sql.unsafe('deallocate all', [], SIMPLE).catch(() => {})
+        // What Neon's DEALLOCATE ALL is there for, after this request only. Its text could also
+        // have dropped the connection's own statements (DEALLOCATE ALL, DISCARD ALL), so the
+        // connection goes too.
+        await connection.sql.unsafe(DEALLOCATE_FROM_SQL, [], SIMPLE).catch(() => {})
         connection.spoiled = true
       }
       pool.release(connection)

@@ -121,7 +121,6 @@ describe(`neon() through the local transport (${target})`, () => {
       .transaction([
         sql`insert into user_messages (user_id, message) values (${userId}, 'kept?')`,
         sql`insert into user_messages (user_id, message) values (${userId}, 'duplicate')`,
-        // Sent with the others, at once: it fails too (25P02), but the answer is the first.
         sql`select 1`,
       ])
       .catch((caught: unknown) => caught)
@@ -220,7 +219,7 @@ describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
     expect(after).toEqual({ leak: '', name: owner!.name })
   })
 
-  test('a transaction reaches Postgres in three writes: BEGIN, its statements, COMMIT', async () => {
+  test('a transaction reaches Postgres in one write each: BEGIN, each kept statement, COMMIT', async () => {
     const url = new URL(process.env.DATABASE_URL ?? (await embeddedDatabase(IN_MEMORY)).url)
     const proxy = await tcpProxy(Number(url.port))
     url.port = String(proxy.port)
@@ -241,9 +240,10 @@ describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
       expect((await send('first')).status).toBe(200)
       const before = proxy.writesToDatabase
       expect((await send('second')).status).toBe(200)
-      // Neon's reset with BEGIN; then the three statements together; then COMMIT. Each waits
-      // for the answer to the one before, so loopback never merges two.
-      expect(proxy.writesToDatabase - before).toBe(3)
+      // Neon's reset with BEGIN; each statement, kept prepared (Bind and Execute, no Parse or
+      // Describe to wait for); COMMIT. Each waits for the answer to the one before it, so
+      // loopback never merges two.
+      expect(proxy.writesToDatabase - before).toBe(5)
     } finally {
       await proxy.close()
     }
@@ -280,6 +280,38 @@ describe(`the local transport behaves as Neon’s proxy (${target})`, () => {
     ]
     expect(names).toBe(0)
   })
+
+  test.skipIf(target !== 'embedded PGlite')(
+    'two servers on one PGlite: what one keeps prepared, the other’s DEALLOCATE ALL drops, and it is answered anew (PGlite only: one session under every socket)',
+    async () => {
+      const { url } = await embeddedDatabase(IN_MEMORY)
+      // Two pools, as two instances of the app have: each keeps its own statements prepared.
+      const [first, second] = ['first', 'second'].map((name) =>
+        neon(`${url}&application_name=${name}`),
+      ) as [ReturnType<typeof neon>, ReturnType<typeof neon>]
+      const page = (id: string, fresh = false) =>
+        first.transaction([
+          first`select set_config('app.user_id', ${id}, true)`,
+          // A text the first pool has not run yet.
+          ...(fresh ? [first`select ${id}::text || ' again' as said`] : []),
+          first`select count(*)::int as n from user_messages where user_id = ${id}`,
+        ])
+      await page('one')
+      await page('one')
+      // A new socket's reset leaves the first pool's statements alone...
+      expect(await second`select 1 as n`).toEqual([{ n: 1 }])
+      expect(await page('one')).toEqual([[{ set_config: 'one' }], [{ n: 0 }]])
+      // ...but a DEALLOCATE ALL sent by the other app drops them, in the one session.
+      await second.query('deallocate all')
+      expect(await page('one')).toEqual([[{ set_config: 'one' }], [{ n: 0 }]])
+      await second.query('deallocate all')
+      expect(await page('one', true)).toEqual([
+        [{ set_config: 'one' }],
+        [{ said: 'one again' }],
+        [{ n: 0 }],
+      ])
+    },
+  )
 
   test('a table altered under a kept statement (a migration while serving): answered anew', async () => {
     const table = `altered_${randomUUID().replaceAll('-', '')}`
