@@ -148,9 +148,9 @@ class ConnectionPool {
 
   /**
    * Makes the session's user the URL's again. Without a parameter, so that it is sent whole with
-   * the reset and BEGIN, and is never a kept statement that could go stale (on PGlite another
-   * socket's or request's DEALLOCATE ALL reaches it). The user is the operator's setting, quoted as a literal
-   * (standard_conforming_strings is on: the reset before it restores the default).
+   * the reset and BEGIN, and is never a kept statement that could go stale (on PGlite, a
+   * DEALLOCATE ALL from any socket reaches it). The user is the operator's setting, quoted as a
+   * literal (standard_conforming_strings is on: the reset before it restores the default).
    */
   readonly restoreUser: string
 
