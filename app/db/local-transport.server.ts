@@ -426,10 +426,15 @@ export async function localTransport(
   }
   init.signal?.throwIfAborted()
   const pool = poolFor(connectionString)
+  // Statements the request itself could prepare would outlive it (see RESET_SESSION).
+  const preparesItself = queries.some(({ query }) => touchesPreparedStatements.test(query))
   // A second attempt, after STALE (nothing of the request ran, and its connection is gone), is
   // answered whatever happens.
   for (let retried = false; ; retried = true) {
-    const answered = await answerOnConnection(pool, headers, request, init.signal, retried)
+    const answered = await answerOnConnection(pool, headers, request, init.signal, {
+      preparesItself,
+      retried,
+    })
     if (answered !== STALE) return answered
   }
 }
@@ -441,14 +446,12 @@ async function answerOnConnection(
   headers: Headers,
   request: NeonRequest,
   signal: AbortSignal | null | undefined,
-  retried = false,
+  { preparesItself, retried }: { preparesItself: boolean; retried: boolean },
 ): Promise<Response | typeof STALE> {
   const { connectionString } = pool
   const connection = await pool.acquire(signal)
   const inFlight: InFlight = {}
   const session: Session = { sql: connection.sql, pool, inFlight }
-  const queries = 'queries' in request ? request.queries : [request]
-  const preparesItself = queries.some(({ query }) => touchesPreparedStatements.test(query))
   let destroyed = false
   const abandon = () => {
     // Cancel what runs, then cut the connection: a transaction whose COMMIT was never sent can
