@@ -115,8 +115,6 @@ export function isLocalDatabaseUrl(connectionString: string): boolean {
 /** One connection to the database, used by one request at a time. */
 interface Connection {
   sql: postgres.Sql
-  /** Used by an earlier request, so Neon's reset is due before the next. */
-  used: boolean
   /** Not yet used since postgres.js opened its socket (it opens a new one after an idle close). */
   freshSocket: boolean
   /** Whether the connection must not serve another request (its reset failed). */
@@ -176,11 +174,7 @@ class ConnectionPool {
 
   private connect(): Connection {
     this.open += 1
-    const connection = {
-      used: false,
-      spoiled: false,
-      freshSocket: true,
-    } as Connection
+    const connection = { spoiled: false, freshSocket: true } as Connection
     connection.sql = postgres(this.connectionString, {
       max: 1,
       types: rawText,
@@ -466,23 +460,20 @@ async function answerOnConnection(
   try {
     // Neon resets a connection as it goes back to its pool, without waiting for the answer; here
     // it is sent when the connection is taken again, ahead of the request's first statement.
-    // A new socket's first reset drops what SQL's PREPARE left in the session: on PGlite, one
-    // session under every socket, an aborted request's; on a server its session is new.
-    const resetText = connection.freshSocket
-      ? `${RESET_SESSION}; ${DEALLOCATE_FROM_SQL}`
-      : connection.used
-        ? RESET_SESSION
-        : null
+    // A new socket's first reset also drops what SQL's PREPARE left in the session: on PGlite,
+    // one session under every socket, an aborted request's; on a server its session is new.
+    const reset = connection.sql
+      .unsafe(
+        connection.freshSocket ? `${RESET_SESSION}; ${DEALLOCATE_FROM_SQL}` : RESET_SESSION,
+        [],
+        SIMPLE,
+      )
+      .execute()
     connection.freshSocket = false
-    const reset =
-      resetText === null
-        ? Promise.resolve()
-        : connection.sql.unsafe(resetText, [], SIMPLE).execute()
     // Then the session's user is the URL's, as a login makes it: a no-op on a server, where it
     // is the login user already (DEFAULT), and the owner again on the embedded PGlite, whose one
     // session logs in as its bootstrap superuser and is made the owner (embedded.server.ts).
     const restored = connection.sql.unsafe(pool.restoreUser, [], UNPREPARED).execute()
-    connection.used = true
     // A reset that failed left its effects undone (one simple query is one transaction): the
     // request goes on, as on Neon, but the connection serves no other.
     void Promise.all([reset, restored]).catch(() => (connection.spoiled = true))
