@@ -176,7 +176,7 @@ export const endRefusedLocalSessions =
     const cleared = () => clearedSessionCookies({ secure: secure(request) })
     const location = response.headers.get('Location') ?? ''
     if (response.status === 307 && new URL(location, request.url).hostname === LOCAL_FRONTEND_API) {
-      const url = new URL(request.url)
+      const { url } = args
       const headers = new Headers({
         Location: safeRedirectPath(`${url.pathname}${url.search}`),
         'Cache-Control': 'no-store',

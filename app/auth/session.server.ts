@@ -73,13 +73,29 @@ const sessionBearer = /^Bearer eyJ[\w-]*\.[\w-]+\.[\w-]*$/
  * in the query from a development instance, in a cookie from a production one (@clerk/backend
  * 3.25, isRequestEligibleForHandshake). Narrower here: never an iframe, since no page of the app
  * may be framed (frame-ancestors 'none'), so a hidden frame on another site cannot make each of
- * its visitors' browsers send one. (A browser's data request says `Sec-Fetch-Dest: empty`.)
+ * its visitors' browsers send one. Never a data request either: the handshake returns the browser
+ * to a page (below), and a browser's own data request says `Sec-Fetch-Dest: empty`.
  */
 function mayReturnFromHandshake(request: Request): boolean {
-  if (request.method !== 'GET') return false
+  if (request.method !== 'GET' || isDataRequest(request)) return false
   const destination = request.headers.get('Sec-Fetch-Dest')
   if (destination !== null) return destination === 'document'
   return (request.headers.get('Accept') ?? '').startsWith('text/html')
+}
+
+/** Whether Clerk takes the request for a page load, which it may send to its handshake. */
+function clerkSeesPageLoad(request: Request): boolean {
+  if (request.method !== 'GET') return false
+  const destination = request.headers.get('Sec-Fetch-Dest')
+  if (destination !== null) return destination === 'document' || destination === 'iframe'
+  return (request.headers.get('Accept') ?? '').startsWith('text/html')
+}
+
+// React Router's data request for a page: `/_.data` for `/`, `/sign-in.data` for `/sign-in`.
+// Middleware sees it as it came (future.v8_passThroughRequests).
+const isDataRequest = (request: Request) => {
+  const query = request.url.indexOf('?')
+  return (query === -1 ? request.url : request.url.slice(0, query)).endsWith('.data')
 }
 
 /**
@@ -94,9 +110,12 @@ function mayReturnFromHandshake(request: Request): boolean {
  *   payload, on any request that carries one; a nonce cookie lingers, and rides on every request
  *   until it expires. In local mode there is no Frontend API, so no handshake is genuine (and a
  *   garbled one made Clerk log a stack trace).
+ * - a data request as the page's address (`page`) when Clerk would take it for a page load
+ *   (without Sec-Fetch-Dest, and accepting text/html: no browser's own data request does), so
+ *   that a handshake returns the browser to the page, not to the data.
  * Null when the request needs no change, the common case.
  */
-function requestForClerk(request: Request, mode: AuthMode): Request | null {
+function requestForClerk(request: Request, mode: AuthMode, page: URL): Request | null {
   const authorization = request.headers.get('Authorization')
   const foreignAuthorization = authorization !== null && !sessionBearer.test(authorization)
   const cookie = request.headers.get('Cookie') ?? ''
@@ -110,12 +129,14 @@ function requestForClerk(request: Request, mode: AuthMode): Request | null {
     (handshakeInQuery || handshakeInCookie) && mode === 'clerk' && mayReturnFromHandshake(request)
   const inQuery = handshakeInQuery && !keepHandshake
   const inCookie = handshakeInCookie && !keepHandshake
-  if (!foreignAuthorization && !inQuery && !inCookie) return null
+  const dataAsPage = clerkSeesPageLoad(request) && isDataRequest(request)
+  if (!foreignAuthorization && !inQuery && !inCookie && !dataAsPage) return null
   const headers = new Headers(request.headers)
   if (foreignAuthorization) headers.delete('Authorization')
+  const target = dataAsPage ? new URL(page) : url
   if (inQuery) {
-    for (const name of [...url!.searchParams.keys()]) {
-      if (isHandshakeName(name)) url!.searchParams.delete(name)
+    for (const name of [...target!.searchParams.keys()]) {
+      if (isHandshakeName(name)) target!.searchParams.delete(name)
     }
   }
   if (inCookie) {
@@ -123,7 +144,7 @@ function requestForClerk(request: Request, mode: AuthMode): Request | null {
     headers.set('Cookie', kept.join(';'))
   }
   // Clerk reads only the URL and headers; the body stays with the original request.
-  return new Request(url ?? request.url, {
+  return new Request(target ?? request.url, {
     method: request.method,
     headers,
     signal: request.signal,
@@ -131,7 +152,7 @@ function requestForClerk(request: Request, mode: AuthMode): Request | null {
 }
 
 const verifySession: MiddlewareFunction<Response> = (args, next) => {
-  const request = requestForClerk(args.request, authMode)
+  const request = requestForClerk(args.request, authMode, args.url)
   return clerkVerifySession(request ? { ...args, request } : args, next)
 }
 
@@ -179,7 +200,7 @@ export const authMiddleware: MiddlewareFunction<Response>[] = [
   knowSessionUser,
 ]
 
-type AuthArgs = Pick<LoaderFunctionArgs, 'request' | 'context'>
+type AuthArgs = Pick<LoaderFunctionArgs, 'request' | 'context' | 'url'>
 
 /**
  * The signed-in user, or null, from the session Clerk verified for this request. Null too when
@@ -205,9 +226,9 @@ export async function requireUserId(
   const user = sessionUser(args)
   if (user) return user.id
   const headers = await signedOut?.()
-  const url = new URL(args.request.url)
-  url.searchParams.delete('index') // React Router's marker for a form posted to an index route
-  const back = safeRedirectPath(returnTo ?? `${url.pathname}${url.search}`)
+  // The page's own address: React Router's `url` has no `.data` suffix, and no `index` or
+  // `_routes` marker (a form posted to an index route; a data request's route list).
+  const back = safeRedirectPath(returnTo ?? `${args.url.pathname}${args.url.search}`)
   const query = new URLSearchParams({ redirect_url: back })
   throw redirect(`/sign-in?${query}`, {
     status: args.request.method === 'GET' || args.request.method === 'HEAD' ? 302 : 303,

@@ -18,7 +18,7 @@ export function meta(): Route.MetaDescriptors {
 }
 
 export async function loader(args: Route.LoaderArgs) {
-  const redirectUrl = safeRedirectPath(new URL(args.request.url).searchParams.get('redirect_url'))
+  const redirectUrl = safeRedirectPath(args.url.searchParams.get('redirect_url'))
   // Already signed in (in Clerk mode, perhaps just now, by the refresh on this GET): go on.
   if (sessionUser(args)) throw redirect(redirectUrl)
   // A delete that found the session ended left word for this page, once.

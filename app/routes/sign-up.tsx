@@ -9,8 +9,8 @@ export function meta(): Route.MetaDescriptors {
 }
 
 // Local sign-in makes the account on first use, so local mode has no separate sign-up.
-export function loader({ request }: Route.LoaderArgs) {
-  if (authMode === 'local') throw redirect(`/sign-in${new URL(request.url).search}`)
+export function loader({ url }: Route.LoaderArgs) {
+  if (authMode === 'local') throw redirect(`/sign-in${url.search}`)
   return null
 }
 

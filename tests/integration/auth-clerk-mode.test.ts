@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { appHandler, get, ORIGIN, post } from '../helpers/app'
-import { refusedSessions, sessionToken } from '../helpers/sessions'
+import { now, refusedSessions, sessionToken } from '../helpers/sessions'
 
 // Clerk mode with production-format test keys and CLERK_JWT_KEY: Clerk's SDK verifies each
 // session with this test key pair, networkless, exactly as it verifies Clerk's own tokens.
@@ -41,6 +41,26 @@ describe('Clerk mode', () => {
       expect(response.headers.get('Location')).toBe(signInRedirect)
     },
   )
+
+  // Clerk refreshes an expired session by sending a page load to its handshake, which returns
+  // the browser to `redirect_url`: the page, even for a data request Clerk takes for a page
+  // load (no Sec-Fetch-Dest, and Accept: text/html; a browser's own says Sec-Fetch-Dest: empty).
+  test.each([
+    ['a page load', '/?edit', { 'Sec-Fetch-Dest': 'document' }, '/?edit='],
+    ['a data request that looks like one', '/_.data?edit', { Accept: 'text/html' }, '/?edit='],
+    ['a data request for another page', '/sign-in.data', { Accept: 'text/html' }, '/sign-in'],
+  ])('an expired session on %s is refreshed, back to the page', async (_, path, headers, back) => {
+    const { token } = sessionToken(privateKey, { iat: now() - 600, exp: now() - 540 })
+    const response = await handle(get(path, { __session: token, __client_uat: '1' }, headers))
+    const body = await response.text()
+    const location =
+      response.headers.get('Location') ?? /"(https:\/\/clerk\.[^"]+)"/.exec(body)?.[1]
+    const handshake = new URL(location!)
+    expect(handshake.origin + handshake.pathname).toBe(
+      'https://clerk.quotebook.test/v1/client/handshake',
+    )
+    expect(handshake.searchParams.get('redirect_url')).toBe(`${ORIGIN}${back}`)
+  })
 
   test('the local sign-in and sign-out endpoints do not exist', async () => {
     expect((await handle(post('/sign-in', { email: 'ada@example.com' }))).status).toBe(404)

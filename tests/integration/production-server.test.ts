@@ -634,6 +634,9 @@ describe('in Clerk mode, only a page load in Clerk’s own handshake can reach C
         ['GET', '/', { Authorization: 'Bearer mt_0123456789abcdef' }],
         ['GET', '/', { Authorization: 'Bearer oat_0123456789abcdef' }],
         ['GET', `/_.data?${nonce}`, fetchRequest],
+        // A data request Clerk would take for a page load; no browser sends one.
+        ['GET', `/_.data?${nonce}`, { Accept: 'text/html' }],
+        ['GET', '/_.data', { Accept: 'text/html', Cookie: nonce }],
         ['GET', `/?${nonce}`, fetchRequest],
         ['GET', `/?${nonce}`, { Accept: 'application/json' }],
         ['GET', '/', { ...fetchRequest, Cookie: `${nonce}; __client_uat=1` }],

@@ -350,6 +350,21 @@ describe('a save from a session that has ended', () => {
     const rows = await sql`select 1 from user_messages where message = 'anonymous'`
     expect(rows).toEqual([])
   })
+
+  // Loaders and actions see the request as it came (future.v8_passThroughRequests): the way back
+  // is the page's address, never the data request's.
+  test.each([
+    ['a navigation', get('/_.data?_routes=root%2Croutes%2Fhome')],
+    ['a save with JavaScript', post('/_.data?index', { intent: 'save', quote: 'anonymous' })],
+    ['the delete view', get('/_.data?delete')],
+  ])('%s with no session is sent to sign-in with the page to come back to', async (_, request) => {
+    const response = await handle(request)
+    expect(response.status).toBe(202) // a redirect, as React Router's data requests carry one
+    const body = await response.text()
+    const back = request.url.includes('delete') ? '%2F%3Fdelete%3D' : '%2F'
+    expect(body).toContain(`"/sign-in?redirect_url=${back}"`)
+    expect(body).not.toMatch(/data|index|_routes/)
+  })
 })
 
 describe('a change from a page that is out of date', () => {
