@@ -11,6 +11,7 @@ export default tseslint.config(
       'test-results/',
       'playwright-report/',
       'tests/.artifacts/',
+      '.bench/',
     ],
   },
   js.configs.recommended,

@@ -7,15 +7,22 @@ import { gzipSync } from 'node:zlib'
 import { chromium } from '@playwright/test'
 import autocannon from 'autocannon'
 import postgres from 'postgres'
-import { localIdentity, localUserId, mintSessionToken } from '../../app/auth/local-identity.server'
+import {
+  localClerkKeys,
+  localIdentity,
+  localUserId,
+  mintSessionToken,
+} from '../../app/auth/local-identity.server'
 import { applyMigrations } from '../../app/db/migrate'
 import { freePort } from '../helpers/tcp-proxy'
 import { summarizeProfile } from './profile'
 
 /**
  * `npm run bench`: the production server against a bare node:http baseline doing the same work,
- * under the same load, in the same run. Figures are reported as app / baseline ratios; the run
- * fails only on functional defects (errors, round trips, outbound requests), never on timings.
+ * and against the app a developer would build from Clerk's and Neon's quickstarts
+ * (tests/bench/quickstart), under the same load, in the same run. Figures are reported as
+ * ratios; the run fails only on functional defects (errors, round trips, outbound requests),
+ * never on timings.
  *
  *   npm run bench              full run: 10 s warm-up, 20 s measured, at 1, 16 and 64 connections
  *   npm run bench -- --quick   about 20 s, for CI
@@ -45,7 +52,11 @@ const settings = {
   ...(flags.duration !== undefined ? { duration: Number(flags.duration) } : {}),
 }
 
-type ServerName = 'app' | 'baseline'
+type ServerName = 'app' | 'baseline' | 'quickstart'
+
+// Where the bench builds the quickstart-shaped app (react-router.config.ts there says so too).
+const QUICKSTART_SOURCE = 'tests/bench/quickstart'
+const QUICKSTART_BUILD = '.bench/quickstart'
 
 interface Scenario {
   name: string
@@ -55,10 +66,20 @@ interface Scenario {
   /** Database round trips one request must make. */
   roundTrips: number
   signedIn: boolean
+  /** Whether the quickstart-shaped app serves it (it has no health check). */
+  quickstart: boolean
 }
 
 const scenarios: Scenario[] = [
-  { name: 'GET / (page)', method: 'GET', path: '/', status: 200, roundTrips: 1, signedIn: true },
+  {
+    name: 'GET / (page)',
+    method: 'GET',
+    path: '/',
+    status: 200,
+    roundTrips: 1,
+    signedIn: true,
+    quickstart: true,
+  },
   {
     name: 'GET /_.data (navigation)',
     method: 'GET',
@@ -66,6 +87,7 @@ const scenarios: Scenario[] = [
     status: 200,
     roundTrips: 1,
     signedIn: true,
+    quickstart: true,
   },
   {
     name: 'POST / (save, 303)',
@@ -74,6 +96,7 @@ const scenarios: Scenario[] = [
     status: 303,
     roundTrips: 1,
     signedIn: true,
+    quickstart: true,
   },
   {
     name: 'GET /healthz',
@@ -82,6 +105,7 @@ const scenarios: Scenario[] = [
     status: 200,
     roundTrips: 1,
     signedIn: false,
+    quickstart: false,
   },
 ]
 
@@ -209,9 +233,22 @@ function serverCommand(server: ServerName, profiled = false): [string, string[]]
     './tests/bench/instrument.mjs',
     ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', '.bench/profile'] : []),
   ]
-  return server === 'app'
-    ? [process.execPath, [...instrument, 'build/server/index.js']]
-    : [process.execPath, ['--import', 'tsx', ...instrument, 'tests/bench/baseline.ts']]
+  switch (server) {
+    case 'app':
+      return [process.execPath, [...instrument, 'build/server/index.js']]
+    case 'baseline':
+      return [process.execPath, ['--import', 'tsx', ...instrument, 'tests/bench/baseline.ts']]
+    case 'quickstart':
+      // As the quickstart serves it: react-router-serve (Express, compression, morgan).
+      return [
+        process.execPath,
+        [
+          ...instrument,
+          'node_modules/@react-router/serve/bin.js',
+          `${QUICKSTART_BUILD}/server/index.js`,
+        ],
+      ]
+  }
 }
 
 async function startServer(
@@ -225,7 +262,11 @@ async function startServer(
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   children.push(child)
-  await waitForLine(child, /"message":"listening"|\[baseline\] listening/, server)
+  await waitForLine(
+    child,
+    /"message":"listening"|\[baseline\] listening|\[react-router-serve\]/,
+    server,
+  )
   return child
 }
 
@@ -387,6 +428,26 @@ const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(2))
 
+/**
+ * The quickstart-shaped app's settings: Clerk's keys as its quickstart reads them, here the local
+ * identity's, so that Clerk's SDK verifies the bench's session tokens without Clerk's service;
+ * telemetry and keyless mode off.
+ */
+function quickstartEnv(dataDir: string, databaseUrl: string, port: number) {
+  const keys = localClerkKeys(localIdentity(dataDir))
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    CLERK_PUBLISHABLE_KEY: keys.publishableKey,
+    CLERK_SECRET_KEY: keys.secretKey,
+    CLERK_JWT_KEY: keys.jwtKey,
+    CLERK_TELEMETRY_DISABLED: '1',
+    CLERK_KEYLESS_DISABLED: '1',
+  }
+}
+
 /** N users with a quote each, and a session cookie for each from the local identity issuer. */
 async function seedUsers(databaseUrl: string, dataDir: string, appUrl: string): Promise<string[]> {
   const identity = localIdentity(dataDir)
@@ -405,14 +466,20 @@ async function seedUsers(databaseUrl: string, dataDir: string, appUrl: string): 
 
 type Servers = Record<ServerName, { child: ChildProcess; url: string }>
 
-type Row = { scenario: string; connections: number } & Record<
-  ServerName,
-  Awaited<ReturnType<typeof measure>> & {
-    roundTripsUnderLoad?: number
-    /** The server's CPU time per request: steadier from run to run than requests per second. */
-    cpuMicrosecondsPerRequest?: number
-  }
->
+type Measured = Awaited<ReturnType<typeof measure>> & {
+  roundTripsUnderLoad?: number
+  /** The server's CPU time per request: steadier from run to run than requests per second. */
+  cpuMicrosecondsPerRequest?: number
+}
+
+/** One scenario at one number of connections; `quickstart` where that app serves it. */
+interface Row {
+  scenario: string
+  connections: number
+  app: Measured
+  baseline: Measured
+  quickstart?: Measured
+}
 
 /** What a run found; written to .bench/results.json and printed as tables. */
 interface Report {
@@ -421,7 +488,7 @@ interface Report {
   mode: 'quick' | 'full'
   database: string
   settings: typeof settings
-  roundTrips: Record<string, Record<ServerName, number>>
+  roundTrips: Record<string, Partial<Record<ServerName, number>>>
   scriptedSaveRoundTrips: number
   outboundRequests: number
   clerkRequests: number
@@ -433,13 +500,21 @@ interface Report {
   problems: string[]
 }
 
-/** Each scenario at each number of connections, baseline then app: one row each. */
+/**
+ * Each scenario at each number of connections, baseline, then app, then the quickstart-shaped
+ * app where it serves the scenario: one row each.
+ */
 async function measureRows(servers: Servers, cookies: string[], problems: string[]) {
   const rows: Row[] = []
   for (const scenario of scenarios) {
     for (const connections of settings.connections) {
-      const results = {} as Record<ServerName, Awaited<ReturnType<typeof measure>>>
-      for (const server of ['baseline', 'app'] as const) {
+      const results = {} as Record<ServerName, Measured>
+      const measured: ServerName[] = [
+        'baseline',
+        'app',
+        ...(scenario.quickstart ? ['quickstart' as const] : []),
+      ]
+      for (const server of measured) {
         log(`bench: ${scenario.name}, ${connections} connections, ${server}`)
         await measure(servers[server].url, scenario, connections, settings.warmup, cookies)
         await ask(servers[server].child, 'reset')
@@ -451,6 +526,11 @@ async function measureRows(servers: Servers, cookies: string[], problems: string
           cookies,
         )
         const counted = await ask(servers[server].child, 'counters')
+        if (counted.outbound > 0) {
+          problems.push(
+            `${server}, ${scenario.name}: ${counted.outbound} outbound requests (${counted.clerk} to Clerk): ${counted.outboundHosts.join(', ')}`,
+          )
+        }
         const failures = results[server].unexpected + results[server].socketErrors
         if (failures > 0) {
           problems.push(
@@ -463,7 +543,13 @@ async function measureRows(servers: Servers, cookies: string[], problems: string
           cpuMicrosecondsPerRequest: counted.cpuMicroseconds / Math.max(1, results[server].total),
         })
       }
-      rows.push({ scenario: scenario.name, connections, ...results })
+      rows.push({
+        scenario: scenario.name,
+        connections,
+        app: results.app,
+        baseline: results.baseline,
+        ...(results.quickstart ? { quickstart: results.quickstart } : {}),
+      })
     }
   }
   return rows
@@ -486,10 +572,25 @@ function printReport(report: Report) {
   ]
   console.log(lines.join('\n'))
   console.log('')
+  const cpu = (server: Measured) => Math.round(server.cpuMicrosecondsPerRequest ?? 0)
+  const against = rows.filter((row) => row.quickstart !== undefined)
+  console.log(
+    [
+      `| Against the quickstart-shaped app | Conn. | Quickstart req/s | App req/s | App / quickstart | Quickstart / baseline | Quickstart p50 / p99 ms | CPU µs / req, quickstart / app |`,
+      `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+      ...against.map(
+        ({ scenario, connections, app, baseline, quickstart }) =>
+          `| ${scenario} | ${connections} | ${Math.round(quickstart!.requestsPerSecond)} | ${Math.round(app.requestsPerSecond)} | ` +
+          `${ratio(app.requestsPerSecond, quickstart!.requestsPerSecond)} | ${ratio(quickstart!.requestsPerSecond, baseline.requestsPerSecond)} | ` +
+          `${quickstart!.p50} / ${quickstart!.p99} | ${cpu(quickstart!)} / ${cpu(app)} |`,
+      ),
+    ].join('\n'),
+  )
+  console.log('')
   console.log(`| Measure | Value |\n| --- | --- |`)
   for (const [scenario, trips] of Object.entries(roundTrips)) {
     console.log(
-      `| DB round trips per request, ${scenario} (app / baseline) | ${trips.app} / ${trips.baseline} |`,
+      `| DB round trips per request, ${scenario} (app / baseline / quickstart) | ${trips.app} / ${trips.baseline} / ${trips.quickstart ?? '—'} |`,
     )
   }
   console.log(
@@ -528,12 +629,29 @@ async function main() {
     env: { ...process.env, NODE_ENV: 'production' },
   })
   if (build.status !== 0) throw new Error('the build failed')
+  rmSync(QUICKSTART_BUILD, { recursive: true, force: true })
+  const quickstartBuild = spawnSync(
+    join(process.cwd(), 'node_modules/.bin/react-router'),
+    ['build'],
+    {
+      cwd: QUICKSTART_SOURCE,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  )
+  if (quickstartBuild.status !== 0) {
+    throw new Error(`the quickstart-shaped app's build failed:\n${quickstartBuild.stderr}`)
+  }
 
   const database = await startDatabase()
   const databaseUrl = database.url
   log(`bench: database: ${database.label}`)
   const dataDir = mkdtempSync(join(tmpdir(), 'quotebook-bench-'))
-  const [appPort, baselinePort] = [await freePort(), await freePort()]
+  const [appPort, baselinePort, quickstartPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ]
   const appUrl = `http://127.0.0.1:${appPort}`
   const env = {
     NODE_ENV: 'production',
@@ -552,23 +670,35 @@ async function main() {
       child: await startServer('baseline', { ...env, PORT: String(baselinePort) }),
       url: `http://127.0.0.1:${baselinePort}`,
     },
+    quickstart: {
+      child: await startServer('quickstart', quickstartEnv(dataDir, databaseUrl, quickstartPort)),
+      url: `http://127.0.0.1:${quickstartPort}`,
+    },
   }
 
-  const roundTrips: Record<string, Record<ServerName, number>> = {}
+  const roundTrips: Report['roundTrips'] = {}
   for (const scenario of scenarios) {
-    roundTrips[scenario.name] = {
-      app: await probeRoundTrips(servers.app.child, servers.app.url, scenario, cookies[0]!),
-      baseline: await probeRoundTrips(
-        servers.baseline.child,
-        servers.baseline.url,
+    const trips: Partial<Record<ServerName, number>> = {}
+    const probed: ServerName[] = [
+      'app',
+      'baseline',
+      ...(scenario.quickstart ? ['quickstart' as const] : []),
+    ]
+    for (const server of probed) {
+      trips[server] = await probeRoundTrips(
+        servers[server].child,
+        servers[server].url,
         scenario,
         cookies[0]!,
-      ),
-    }
-    if (roundTrips[scenario.name]!.app !== scenario.roundTrips) {
-      problems.push(
-        `${scenario.name}: ${roundTrips[scenario.name]!.app} database round trips per request, expected ${scenario.roundTrips}`,
       )
+    }
+    roundTrips[scenario.name] = trips
+    for (const server of ['app', 'quickstart'] as const) {
+      if (trips[server] !== undefined && trips[server] !== scenario.roundTrips) {
+        problems.push(
+          `${server}, ${scenario.name}: ${trips[server]} database round trips per request, expected ${scenario.roundTrips}`,
+        )
+      }
     }
   }
 
