@@ -47,7 +47,18 @@ describe('Clerk mode', () => {
   // load (no Sec-Fetch-Dest, and Accept: text/html; a browser's own says Sec-Fetch-Dest: empty).
   test.each([
     ['a page load', '/?edit', { 'Sec-Fetch-Dest': 'document' }, '/?edit='],
-    ['a data request that looks like one', '/_.data?edit', { Accept: 'text/html' }, '/?edit='],
+    [
+      'a data request that looks like one',
+      '/_.data?edit&_routes=root',
+      { Accept: 'text/html' },
+      '/?edit=',
+    ],
+    [
+      'one with an empty Sec-Fetch-Dest',
+      '/_.data',
+      { 'Sec-Fetch-Dest': '', Accept: 'text/html' },
+      '/',
+    ],
     ['a data request for another page', '/sign-in.data', { Accept: 'text/html' }, '/sign-in'],
   ])('an expired session on %s is refreshed, back to the page', async (_, path, headers, back) => {
     const { token } = sessionToken(privateKey, { iat: now() - 600, exp: now() - 540 })

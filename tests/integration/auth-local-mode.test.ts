@@ -152,6 +152,10 @@ describe('local sign-in', () => {
     const response = await handle(get('/sign-up?redirect_url=%2F'))
     expect(response.status).toBe(302)
     expect(response.headers.get('Location')).toBe('/sign-in?redirect_url=%2F')
+    // From a client-side navigation too, without React Router's markers.
+    const data = await handle(get('/sign-up.data?redirect_url=%2F&_routes=routes%2Fsign-up'))
+    expect(data.status).toBe(202)
+    expect(await data.text()).toContain('"/sign-in?redirect_url=%2F"')
   })
 })
 
@@ -181,6 +185,20 @@ describe('a refused local session', () => {
       }
     },
   )
+
+  // Clerk answers an expired session with its handshake when it takes the request for a page
+  // load: here, a data request that sends no Sec-Fetch-Dest and accepts text/html.
+  test('on a data request Clerk takes for a page load: back to the page, cookies cleared', async () => {
+    const [, cookies] = refusedSessions(issuer.privateKey, `https://${LOCAL_FRONTEND_API}`)[0]!
+    const response = await handle(
+      get('/_.data?edit&_routes=root%2Croutes%2Fhome', cookies, { Accept: 'text/html' }),
+    )
+    expect(response.status).toBe(202)
+    const body = await response.text()
+    expect(body).toContain('"/?edit="')
+    expect(body).not.toMatch(/data|_routes|quotebook\.invalid/)
+    expect(setCookies(response).get('__session')?.attributes).toContain('Max-Age=0')
+  })
 
   test('after the cookies are cleared, the page redirects to sign-in', async () => {
     const response = await handle(get('/', {}, documentRequest))
