@@ -1,8 +1,8 @@
-// Loaded with `node --import` into the app server and the baseline server during `npm run bench`.
-// It counts, without touching the app's code:
+// Loaded with `node --import` into every server `npm run bench` measures (the app, the baseline
+// and the quickstart-shaped app). It counts, without touching their code:
 // - database round trips: every request the neon() driver hands to its fetch function;
 // - outbound requests: every fetch or http(s) request to a host other than loopback, and
-//   those to Clerk among them;
+//   those to Clerk among them, since the last reset and since the process started;
 // - the CPU time the process used (user and system) since the last reset.
 // The bench reads and resets the counters over the IPC channel it spawned the server with.
 import http from 'node:http'
@@ -11,13 +11,17 @@ import { neonConfig } from '@neondatabase/serverless'
 import { isLoopback } from '../helpers/loopback.mjs'
 
 const counters = { database: 0, outbound: 0, clerk: 0, outboundHosts: [] }
+// Never reset: warm-ups, probes and start-up count too.
+const sinceStart = { outbound: 0, clerk: 0, outboundHosts: [] }
 let cpuAtReset = process.cpuUsage()
 
 function recordOutbound(hostname) {
   if (isLoopback(hostname)) return
-  counters.outbound += 1
-  if (/clerk/i.test(hostname)) counters.clerk += 1
-  if (counters.outboundHosts.length < 20) counters.outboundHosts.push(hostname)
+  for (const count of [counters, sinceStart]) {
+    count.outbound += 1
+    if (/clerk/i.test(hostname)) count.clerk += 1
+    if (count.outboundHosts.length < 20) count.outboundHosts.push(hostname)
+  }
 }
 
 const realFetch = globalThis.fetch
@@ -60,7 +64,12 @@ Object.defineProperty(neonConfig, 'fetchFunction', {
 process.on('message', (message) => {
   if (message === 'counters') {
     const { user, system } = process.cpuUsage(cpuAtReset)
-    process.send({ ...counters, rss: process.memoryUsage().rss, cpuMicroseconds: user + system })
+    process.send({
+      ...counters,
+      sinceStart,
+      rss: process.memoryUsage().rss,
+      cpuMicroseconds: user + system,
+    })
   } else if (message === 'reset') {
     Object.assign(counters, { database: 0, outbound: 0, clerk: 0, outboundHosts: [] })
     cpuAtReset = process.cpuUsage()

@@ -52,7 +52,12 @@ const settings = {
   ...(flags.duration !== undefined ? { duration: Number(flags.duration) } : {}),
 }
 
-type ServerName = 'app' | 'baseline' | 'quickstart'
+/**
+ * `app` is Quotebook in local mode and `baseline` its bare counterpart. `appClerk` is the same
+ * build in Clerk mode (Clerk's keys, here the local identity's; `<ClerkProvider>` rendered), to
+ * set against `quickstart`, the quickstart-shaped app, which is in Clerk mode too.
+ */
+type ServerName = 'app' | 'baseline' | 'appClerk' | 'quickstart'
 
 // Where the bench builds the quickstart-shaped app (react-router.config.ts there says so too).
 const QUICKSTART_SOURCE = 'tests/bench/quickstart'
@@ -66,7 +71,8 @@ interface Scenario {
   /** Database round trips one request must make. */
   roundTrips: number
   signedIn: boolean
-  /** Whether the quickstart-shaped app serves it (it has no health check). */
+  /** Whether the quickstart-shaped app serves it (it has no health check): measured then for it
+   * and for Quotebook in Clerk mode. */
   quickstart: boolean
 }
 
@@ -109,11 +115,16 @@ const scenarios: Scenario[] = [
   },
 ]
 
-interface Counters {
-  database: number
+interface Outbound {
   outbound: number
   clerk: number
   outboundHosts: string[]
+}
+
+interface Counters extends Outbound {
+  database: number
+  /** Outbound requests since the server started: warm-ups, probes and start-up included. */
+  sinceStart: Outbound
   rss: number
   /** CPU time (user and system) the server used since the last reset. */
   cpuMicroseconds: number
@@ -235,6 +246,7 @@ function serverCommand(server: ServerName, profiled = false): [string, string[]]
   ]
   switch (server) {
     case 'app':
+    case 'appClerk':
       return [process.execPath, [...instrument, 'build/server/index.js']]
     case 'baseline':
       return [process.execPath, ['--import', 'tsx', ...instrument, 'tests/bench/baseline.ts']]
@@ -429,17 +441,13 @@ const median = (values: number[]) =>
 const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(2))
 
 /**
- * The quickstart-shaped app's settings: Clerk's keys as its quickstart reads them, here the local
- * identity's, so that Clerk's SDK verifies the bench's session tokens without Clerk's service;
- * telemetry and keyless mode off.
+ * Clerk mode's settings, for Quotebook and the quickstart-shaped app alike: Clerk's keys, here the
+ * local identity's, so that Clerk's SDK verifies the bench's session tokens as it verifies
+ * Clerk's (with CLERK_JWT_KEY, so without Clerk's service); telemetry and keyless mode off.
  */
-function quickstartEnv(dataDir: string, databaseUrl: string, port: number) {
+function clerkModeEnv(dataDir: string) {
   const keys = localClerkKeys(localIdentity(dataDir))
   return {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: databaseUrl,
     CLERK_PUBLISHABLE_KEY: keys.publishableKey,
     CLERK_SECRET_KEY: keys.secretKey,
     CLERK_JWT_KEY: keys.jwtKey,
@@ -448,23 +456,31 @@ function quickstartEnv(dataDir: string, databaseUrl: string, port: number) {
   }
 }
 
-/** N users with a quote each, and a session cookie for each from the local identity issuer. */
-async function seedUsers(databaseUrl: string, dataDir: string, appUrl: string): Promise<string[]> {
+const benchEmails = () =>
+  Array.from({ length: settings.users }, (_, index) => `bench-${index}@example.com`)
+
+/** Session cookies for the bench's users, from the local identity issuer, for `origin` (azp). */
+function sessionCookies(dataDir: string, origin: string): string[] {
   const identity = localIdentity(dataDir)
-  const emails = Array.from({ length: settings.users }, (_, index) => `bench-${index}@example.com`)
+  return benchEmails().map((email) => {
+    const session = mintSessionToken(identity, { email, name: email, origin })
+    return `__session=${session.token}; __client_uat=${session.iat}`
+  })
+}
+
+/** N users with a quote each. */
+async function seedUsers(databaseUrl: string) {
+  const emails = benchEmails()
   const seed = postgres(databaseUrl, { max: 1, onnotice: () => {} })
   await seed`delete from user_messages where user_id like 'user_local_%'`
   await seed`
     insert into user_messages (user_id, message)
     select * from unnest(${emails.map(localUserId)}::text[], ${emails.map((_, i) => `Quote number ${i}`)}::text[])`
   await seed.end()
-  return emails.map((email) => {
-    const session = mintSessionToken(identity, { email, name: email, origin: appUrl })
-    return `__session=${session.token}; __client_uat=${session.iat}`
-  })
 }
 
-type Servers = Record<ServerName, { child: ChildProcess; url: string }>
+/** Each server, with the session cookies it accepts (each app pins `azp` to its own origin). */
+type Servers = Record<ServerName, { child: ChildProcess; url: string; cookies: string[] }>
 
 type Measured = Awaited<ReturnType<typeof measure>> & {
   roundTripsUnderLoad?: number
@@ -472,12 +488,14 @@ type Measured = Awaited<ReturnType<typeof measure>> & {
   cpuMicrosecondsPerRequest?: number
 }
 
-/** One scenario at one number of connections; `quickstart` where that app serves it. */
+/** One scenario at one number of connections; `appClerk` and `quickstart` where the latter
+ * serves it. */
 interface Row {
   scenario: string
   connections: number
   app: Measured
   baseline: Measured
+  appClerk?: Measured
   quickstart?: Measured
 }
 
@@ -501,10 +519,10 @@ interface Report {
 }
 
 /**
- * Each scenario at each number of connections, baseline, then app, then the quickstart-shaped
- * app where it serves the scenario: one row each.
+ * Each scenario at each number of connections, baseline, then app, then, where the quickstart-
+ * shaped app serves the scenario, Quotebook in Clerk mode and that app: one row each.
  */
-async function measureRows(servers: Servers, cookies: string[], problems: string[]) {
+async function measureRows(servers: Servers, problems: string[]) {
   const rows: Row[] = []
   for (const scenario of scenarios) {
     for (const connections of settings.connections) {
@@ -512,25 +530,15 @@ async function measureRows(servers: Servers, cookies: string[], problems: string
       const measured: ServerName[] = [
         'baseline',
         'app',
-        ...(scenario.quickstart ? ['quickstart' as const] : []),
+        ...(scenario.quickstart ? (['appClerk', 'quickstart'] as const) : []),
       ]
       for (const server of measured) {
         log(`bench: ${scenario.name}, ${connections} connections, ${server}`)
-        await measure(servers[server].url, scenario, connections, settings.warmup, cookies)
+        const { url, cookies } = servers[server]
+        await measure(url, scenario, connections, settings.warmup, cookies)
         await ask(servers[server].child, 'reset')
-        results[server] = await measure(
-          servers[server].url,
-          scenario,
-          connections,
-          settings.duration,
-          cookies,
-        )
+        results[server] = await measure(url, scenario, connections, settings.duration, cookies)
         const counted = await ask(servers[server].child, 'counters')
-        if (counted.outbound > 0) {
-          problems.push(
-            `${server}, ${scenario.name}: ${counted.outbound} outbound requests (${counted.clerk} to Clerk): ${counted.outboundHosts.join(', ')}`,
-          )
-        }
         const failures = results[server].unexpected + results[server].socketErrors
         if (failures > 0) {
           problems.push(
@@ -548,7 +556,9 @@ async function measureRows(servers: Servers, cookies: string[], problems: string
         connections,
         app: results.app,
         baseline: results.baseline,
-        ...(results.quickstart ? { quickstart: results.quickstart } : {}),
+        ...(results.quickstart
+          ? { appClerk: results.appClerk, quickstart: results.quickstart }
+          : {}),
       })
     }
   }
@@ -576,21 +586,23 @@ function printReport(report: Report) {
   const against = rows.filter((row) => row.quickstart !== undefined)
   console.log(
     [
-      `| Against the quickstart-shaped app | Conn. | Quickstart req/s | App req/s | App / quickstart | Quickstart / baseline | Quickstart p50 / p99 ms | CPU µs / req, quickstart / app |`,
-      `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
-      ...against.map(
-        ({ scenario, connections, app, baseline, quickstart }) =>
-          `| ${scenario} | ${connections} | ${Math.round(quickstart!.requestsPerSecond)} | ${Math.round(app.requestsPerSecond)} | ` +
-          `${ratio(app.requestsPerSecond, quickstart!.requestsPerSecond)} | ${ratio(quickstart!.requestsPerSecond, baseline.requestsPerSecond)} | ` +
-          `${quickstart!.p50} / ${quickstart!.p99} | ${cpu(quickstart!)} / ${cpu(app)} |`,
-      ),
+      `| Clerk mode: against the quickstart-shaped app | Conn. | Quickstart req/s | App req/s | App / quickstart | Quickstart p50 / p99 ms | App p50 / p99 ms | CPU µs / req, quickstart / app | App (local mode) / app |`,
+      `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+      ...against.map(({ scenario, connections, app, appClerk, quickstart }) => {
+        const [clerk, shaped] = [appClerk!, quickstart!]
+        return (
+          `| ${scenario} | ${connections} | ${Math.round(shaped.requestsPerSecond)} | ${Math.round(clerk.requestsPerSecond)} | ` +
+          `${ratio(clerk.requestsPerSecond, shaped.requestsPerSecond)} | ${shaped.p50} / ${shaped.p99} | ${clerk.p50} / ${clerk.p99} | ` +
+          `${cpu(shaped)} / ${cpu(clerk)} | ${ratio(app.requestsPerSecond, clerk.requestsPerSecond)} |`
+        )
+      }),
     ].join('\n'),
   )
   console.log('')
   console.log(`| Measure | Value |\n| --- | --- |`)
   for (const [scenario, trips] of Object.entries(roundTrips)) {
     console.log(
-      `| DB round trips per request, ${scenario} (app / baseline / quickstart) | ${trips.app} / ${trips.baseline} / ${trips.quickstart ?? '—'} |`,
+      `| DB round trips per request, ${scenario} (app / baseline / app in Clerk mode / quickstart) | ${trips.app} / ${trips.baseline} / ${trips.appClerk ?? '—'} / ${trips.quickstart ?? '—'} |`,
     )
   }
   console.log(
@@ -606,7 +618,7 @@ function printReport(report: Report) {
   )
   console.log(`| Server RSS after load | ${(rssAfterLoadBytes / 1024 / 1024).toFixed(0)} MiB |`)
   console.log(
-    `| 5xx and socket errors | ${rows.reduce((sum, row) => sum + row.app.serverErrors + row.app.socketErrors, 0)} |`,
+    `| 5xx and socket errors, the app in either mode | ${rows.reduce((sum, { app, appClerk }) => sum + app.serverErrors + app.socketErrors + (appClerk ? appClerk.serverErrors + appClerk.socketErrors : 0), 0)} |`,
   )
   if (profileSummary.length > 0) {
     console.log('')
@@ -647,7 +659,8 @@ async function main() {
   const databaseUrl = database.url
   log(`bench: database: ${database.label}`)
   const dataDir = mkdtempSync(join(tmpdir(), 'quotebook-bench-'))
-  const [appPort, baselinePort, quickstartPort] = [
+  const [appPort, baselinePort, appClerkPort, quickstartPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -662,17 +675,43 @@ async function main() {
     HOST: '127.0.0.1',
   }
 
-  const cookies = await seedUsers(databaseUrl, dataDir, appUrl)
+  await seedUsers(databaseUrl)
+  const cookies = sessionCookies(dataDir, appUrl)
+  const appClerkUrl = `http://127.0.0.1:${appClerkPort}`
+  const clerkKeys = clerkModeEnv(dataDir)
 
   const servers: Servers = {
-    app: { child: await startServer('app', { ...env, PORT: String(appPort) }), url: appUrl },
+    app: {
+      child: await startServer('app', { ...env, PORT: String(appPort) }),
+      url: appUrl,
+      cookies,
+    },
     baseline: {
       child: await startServer('baseline', { ...env, PORT: String(baselinePort) }),
       url: `http://127.0.0.1:${baselinePort}`,
+      cookies,
+    },
+    appClerk: {
+      child: await startServer('appClerk', {
+        ...env,
+        ...clerkKeys,
+        AUTH_MODE: 'clerk',
+        APP_URL: appClerkUrl,
+        PORT: String(appClerkPort),
+      }),
+      url: appClerkUrl,
+      cookies: sessionCookies(dataDir, appClerkUrl),
     },
     quickstart: {
-      child: await startServer('quickstart', quickstartEnv(dataDir, databaseUrl, quickstartPort)),
+      child: await startServer('quickstart', {
+        ...clerkKeys,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(quickstartPort),
+        DATABASE_URL: databaseUrl,
+      }),
       url: `http://127.0.0.1:${quickstartPort}`,
+      cookies,
     },
   }
 
@@ -682,18 +721,14 @@ async function main() {
     const probed: ServerName[] = [
       'app',
       'baseline',
-      ...(scenario.quickstart ? ['quickstart' as const] : []),
+      ...(scenario.quickstart ? (['appClerk', 'quickstart'] as const) : []),
     ]
     for (const server of probed) {
-      trips[server] = await probeRoundTrips(
-        servers[server].child,
-        servers[server].url,
-        scenario,
-        cookies[0]!,
-      )
+      const { child, url, cookies: accepted } = servers[server]
+      trips[server] = await probeRoundTrips(child, url, scenario, accepted[0]!)
     }
     roundTrips[scenario.name] = trips
-    for (const server of ['app', 'quickstart'] as const) {
+    for (const server of ['app', 'appClerk', 'quickstart'] as const) {
       if (trips[server] !== undefined && trips[server] !== scenario.roundTrips) {
         problems.push(
           `${server}, ${scenario.name}: ${trips[server]} database round trips per request, expected ${scenario.roundTrips}`,
@@ -709,18 +744,26 @@ async function main() {
     )
   }
 
-  const rows = await measureRows(servers, cookies, problems)
+  const rows = await measureRows(servers, problems)
 
-  const counters = await ask(servers.app.child, 'counters')
-  if (counters.outbound > 0)
-    problems.push(
-      `the app made ${counters.outbound} outbound requests: ${counters.outboundHosts.join(', ')}`,
-    )
-  if (counters.clerk > 0) problems.push(`the app made ${counters.clerk} requests to Clerk`)
+  // Every request to another host, by any server, since it started.
+  const outbound = { outbound: 0, clerk: 0 }
+  let rssAfterLoad = 0
+  for (const [name, { child }] of Object.entries(servers)) {
+    const counters = await ask(child, 'counters')
+    if (name === 'app') rssAfterLoad = counters.rss
+    const { sinceStart } = counters
+    outbound.outbound += sinceStart.outbound
+    outbound.clerk += sinceStart.clerk
+    if (sinceStart.outbound > 0) {
+      problems.push(
+        `${name} made ${sinceStart.outbound} outbound requests (${sinceStart.clerk} to Clerk): ${sinceStart.outboundHosts.join(', ')}`,
+      )
+    }
+  }
 
   log('bench: first-visit JavaScript in Chromium')
   const javascriptGzipBytes = await firstVisitJavaScript(appUrl, cookies[1]!)
-  const rssAfterLoad = counters.rss
   for (const { child } of Object.values(servers)) child.kill()
 
   let profileSummary: { area: string; share: number }[] = []
@@ -748,8 +791,8 @@ async function main() {
     settings,
     roundTrips,
     scriptedSaveRoundTrips: scriptedSave,
-    outboundRequests: counters.outbound,
-    clerkRequests: counters.clerk,
+    outboundRequests: outbound.outbound,
+    clerkRequests: outbound.clerk,
     javascriptGzipBytes,
     coldStartMs: { median: median(starts), runs: starts },
     rssAfterLoadBytes: rssAfterLoad,
