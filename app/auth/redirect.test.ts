@@ -32,6 +32,22 @@ describe('safeRedirectPath', () => {
     expect(safeRedirectPath(value)).toBe('/')
   })
 
+  test.each([
+    ['/_.data', '/'],
+    ['/_.data?edit', '/?edit'],
+    ['/sign-in.data', '/sign-in'],
+    ['/x/_.data', '/x/'],
+    ['/?index', '/'],
+    ['/?index&delete', '/?delete='],
+    ['/?index=kept', '/?index=kept'],
+    ['/?_routes=root%2Croutes%2Fhome', '/'],
+    ['/?__clerk_handshake_nonce=abc&edit', '/?edit='],
+    ['/?%5F%5Fclerk_handshake=abc', '/'],
+    ['/?delete', '/?delete'],
+  ])('gives %j as the page it stands for, %j', (value, expected) => {
+    expect(safeRedirectPath(value)).toBe(expected)
+  })
+
   test('uses the fallback it is given', () => {
     expect(safeRedirectPath('//evil', '/home')).toBe('/home')
   })

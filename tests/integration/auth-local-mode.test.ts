@@ -109,6 +109,11 @@ describe('local sign-in', () => {
     ['/\\evil.example', '/'],
     ['https://evil.example/', '/'],
     ['javascript:alert(1)', '/'],
+    // The page, never React Router's data for it, nor Clerk's handshake.
+    ['/_.data', '/'],
+    ['/_.data?_routes=root&edit', '/?edit='],
+    ['/sign-in.data?index', '/sign-in'],
+    ['/?__clerk_handshake_nonce=abc', '/'],
   ])('redirect_url %j leads to %j', async (redirectUrl, expected) => {
     const { response } = await signIn({ email: 'ada@example.com', redirect_url: redirectUrl })
     expect(response.headers.get('Location')).toBe(expected)
