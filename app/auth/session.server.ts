@@ -83,10 +83,9 @@ const sessionBearer = /^Bearer eyJ[\w-]*\.[\w-]+\.[\w-]*$/
  * to a page (below), and a browser's own data request says `Sec-Fetch-Dest: empty`.
  */
 function mayReturnFromHandshake(request: Request): boolean {
-  if (request.method !== 'GET' || isDataRequest(request)) return false
-  const destination = fetchDestination(request)
-  if (destination !== null) return destination === 'document'
-  return (request.headers.get('Accept') ?? '').startsWith('text/html')
+  return (
+    clerkSeesPageLoad(request) && fetchDestination(request) !== 'iframe' && !isDataRequest(request)
+  )
 }
 
 /** Whether Clerk takes the request for a page load, which it may send to its handshake. */
