@@ -109,11 +109,9 @@ export async function applyMigrations({
         before: ({ migration_id }: { migration_id: number }) => {
           current = files[migration_id - 1]
         },
+        // Said only after the commit (below): a later migration's failure undoes this one too.
         after: () => {
-          if (current) {
-            applied.push(current.file)
-            log(`applied ${current.file}`)
-          }
+          if (current) applied.push(current.file)
           current = undefined
         },
       })
@@ -135,6 +133,7 @@ export async function applyMigrations({
   } finally {
     await sql.end({ timeout: 5 })
   }
+  for (const file of applied) log(`applied ${file}`)
   if (applied.length === 0) log('No pending migrations; the database is up to date.')
   return applied
 }

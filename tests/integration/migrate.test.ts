@@ -138,10 +138,13 @@ describe(`db:migrate (${target})`, () => {
   test('a failure among several pending migrations applies none of them', async () => {
     const url = await fresh()
     const dir = folderWith({ '00002_broken.sql': 'select 1/0;' })
-    await expect(applyMigrations({ databaseUrl: url, dir, log: () => {} })).rejects.toThrow(
-      /00002_broken\.sql failed, nothing was applied: division by zero/,
-    )
+    const lines: string[] = []
+    await expect(
+      applyMigrations({ databaseUrl: url, dir, log: (line) => lines.push(line) }),
+    ).rejects.toThrow(/00002_broken\.sql failed, nothing was applied: division by zero/)
     expect(await tableExists(url, 'user_messages')).toBe(false)
+    // 00001 ran, then was rolled back with 00002: it is not reported as applied.
+    expect(lines).toEqual([])
   })
 
   test('a gap in the numbering is a one-line error', async () => {
