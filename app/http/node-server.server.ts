@@ -193,7 +193,7 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
         clerkAuthReason: clerkReason,
       })
     }
-    res.writeHead(response.status, responseHeaderList(response.headers, identity, draining))
+    res.writeHead(response.status, responseHeaderList(response, identity, draining))
     if (response.body === null || method === 'HEAD') {
       await response.body?.cancel().catch(() => {})
       res.end()
@@ -226,11 +226,15 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
           ? 408
           : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
             ? 413
-            : 400
+            : // A method Node's parser does not know (`FOO`): 501, as RFC 9110 asks of an
+              // unrecognized method; a known one the app does not take gets 405 in `respond`.
+              error.code === 'HPE_INVALID_METHOD'
+              ? 501
+              : 400
     const record = inFlight ? records.get(inFlight) : undefined
     const reason = `unparsable request (${error.code ?? 'unknown'})`
     const identity = record?.identity ?? newRequestIdentity()
-    writeRaw(socket, status, identity, [])
+    writeRaw(socket, status, identity, status === 501 ? ['Allow', ALLOW] : [])
     if (record) {
       // The request's own log line (written when it closes) reports this answer.
       record.reason = reason
@@ -353,10 +357,17 @@ const carriesSession = (req: IncomingMessage) =>
  * The headers of a response from React Router, as Node writes them: the app's headers, each
  * Set-Cookie on its own, `Cache-Control: private, no-store` unless the route chose a policy
  * (every page depends on who is signed in), and in production none of Clerk's `x-clerk-*`
- * diagnostics, which tell whoever forges a token why it was refused.
+ * diagnostics, which tell whoever forges a token why it was refused. A 405 says what is allowed:
+ * React Router answers one only to a POST to a route without an action (no other method reaches
+ * it), and such a route takes GET and HEAD.
  */
-function responseHeaderList(headers: Headers, identity: RequestIdentity, draining: boolean) {
+function responseHeaderList(
+  { status, headers }: Response,
+  identity: RequestIdentity,
+  draining: boolean,
+) {
   const raw = appHeaderList(identity)
+  if (status === 405 && !headers.has('Allow')) raw.push('Allow', 'GET, HEAD')
   // Iterating Headers yields each Set-Cookie on its own, as HTTP needs.
   for (const [name, value] of headers) {
     if (replacedHeaders.has(name) || unwritableValue.test(value)) continue

@@ -16,3 +16,12 @@ export async function loader(args: Route.LoaderArgs) {
     return Response.json({ status: 'unavailable' }, { status: 503, headers })
   }
 }
+
+// The only other method the server lets through. Without an action React Router would answer
+// 405 with `{"message":"Unexpected Server Error"}`, which reads like an outage.
+export function action() {
+  return Response.json(
+    { status: 'method not allowed' },
+    { status: 405, headers: { Allow: 'GET, HEAD', 'Cache-Control': 'no-store' } },
+  )
+}

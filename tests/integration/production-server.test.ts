@@ -346,6 +346,31 @@ describe('every response carries the app’s headers and a request id', () => {
     expect(raw).toMatch(/\r\nContent-Security-Policy: /i)
   })
 
+  test('a method Node does not know (FOO): 501 with Allow and the app’s headers', async () => {
+    const raw = await rawExchange(server, 'FOO / HTTP/1.1\r\nHost: qb.example.test\r\n\r\n')
+    expect(raw).toMatch(/^HTTP\/1\.1 501 /)
+    expect(raw).toMatch(/\r\nAllow: GET, HEAD, POST\r\n/)
+    expect(raw).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/)
+  })
+
+  test.each([
+    ['a page without an action', '/sign-up'],
+    ['a data request to the root, which has none', '/_.data'],
+  ])('a POST to %s: 405 with Allow: GET, HEAD', async (_, path) => {
+    const answer = await send(server, 'POST', path, { ...asProxy, Origin: PUBLIC })
+    expect(answer.status).toBe(405)
+    expect(answer.headers.allow).toBe('GET, HEAD')
+    expectAppHeaders(answer.headers)
+  })
+
+  test('a POST to /healthz: 405 with Allow, saying so rather than "Unexpected Server Error"', async () => {
+    const answer = await send(server, 'POST', '/healthz', { ...asProxy, Origin: PUBLIC })
+    expect(answer.status).toBe(405)
+    expect(answer.headers.allow).toBe('GET, HEAD')
+    expect(answer.headers['cache-control']).toBe('no-store')
+    expect(answer.body.toString()).toBe('{"status":"method not allowed"}')
+  })
+
   test('a request Node cannot parse: 400 with the app’s headers', async () => {
     const raw = await rawExchange(server, 'GET /\u0001 HTTP/1.1\r\nHost: qb.example.test\r\n\r\n')
     expect(raw).toMatch(/^HTTP\/1\.1 400 /)
@@ -557,7 +582,7 @@ describe('the log', () => {
   })
 
   test('a POST React Router refuses itself (no action): 405, one line, not an error', async () => {
-    const answer = await send(server, 'POST', '/healthz', { ...asProxy, Origin: PUBLIC })
+    const answer = await send(server, 'POST', '/sign-up', { ...asProxy, Origin: PUBLIC })
     expect(answer.status).toBe(405)
     await expect.poll(() => linesFor(server, answer).length).toBe(1)
     expect(linesFor(server, answer)[0]).toMatchObject({ level: 'info', status: 405 })
