@@ -123,6 +123,18 @@ describe('error pages', () => {
   })
 })
 
+describe('an address no route has', () => {
+  test('a data request for it says 404 Not Found, not "Internal Server Error"', async () => {
+    for (const path of ['/no/such.data', '/_root.data']) {
+      const response = await handle(get(path))
+      expect(response.status).toBe(404)
+      const body = await response.text()
+      expect(body).toContain('"Not Found"')
+      expect(body).not.toContain('Internal Server Error')
+    }
+  })
+})
+
 describe('GET /healthz', () => {
   test('answers {"status":"ok"} without a session, and says nothing else', async () => {
     const response = await handle(get('/healthz'))
