@@ -53,7 +53,7 @@ describe('singleValues', () => {
   test('a name sent twice is a 400, whichever its values', () => {
     for (const body of ['quote=a&quote=b', 'intent=save&intent=save']) {
       expect(() => singleValues(new URLSearchParams(body))).toThrow(
-        expect.objectContaining({ init: { status: 400 } }),
+        expect.objectContaining({ init: { status: 400, statusText: 'Bad Request' } }),
       )
     }
   })

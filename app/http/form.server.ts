@@ -1,4 +1,4 @@
-import { data } from 'react-router'
+import { resourceError, routeError } from './route-error.server'
 
 const FORM_MAX_BYTES = 16 * 1024
 
@@ -9,7 +9,7 @@ const FORM_MAX_BYTES = 16 * 1024
 async function readForm(request: Request, maxBytes = FORM_MAX_BYTES): Promise<URLSearchParams> {
   const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/x-www-form-urlencoded') {
-    throw data('Send the form as application/x-www-form-urlencoded.', { status: 415 })
+    throw routeError(415, 'Send the form as application/x-www-form-urlencoded.')
   }
   return parseUrlEncoded(await readBody(request, maxBytes))
 }
@@ -30,9 +30,7 @@ export function singleValues(form: URLSearchParams): Record<string, string> {
   const fields = new Map<string, string>()
   for (const [name, value] of form) {
     if (fields.has(name)) {
-      throw data('The form sent a field more than once. Send it again from the page.', {
-        status: 400,
-      })
+      throw routeError(400, 'The form sent a field more than once. Send it again from the page.')
     }
     fields.set(name, value)
   }
@@ -40,8 +38,7 @@ export function singleValues(form: URLSearchParams): Record<string, string> {
   return Object.fromEntries(fields)
 }
 
-const malformed = () =>
-  data('The form could not be read: it is not valid form data.', { status: 400 })
+const malformed = () => routeError(400, 'The form could not be read: it is not valid form data.')
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
@@ -84,17 +81,29 @@ function decodeComponent(component: string): string {
 }
 
 const tooLarge = (maxBytes: number) =>
-  data(`The request body is larger than ${maxBytes / 1024} KB.`, { status: 413 })
+  routeError(413, `The request body is larger than ${maxBytes / 1024} KB.`)
 
-/** The raw body, or a 413 once more than `maxBytes` have arrived (or are declared). */
-export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+/**
+ * The raw body, or a 413 once more than `maxBytes` have arrived (or are declared): a page's error,
+ * or for a resource route (`forResource`) the answer itself.
+ */
+export async function readBody(
+  request: Request,
+  maxBytes: number,
+  { forResource = false } = {},
+): Promise<Uint8Array> {
+  const refuse = () => (forResource ? resourceError(413) : tooLarge(maxBytes))
   const declared = Number(request.headers.get('Content-Length') ?? '0')
-  if (declared > maxBytes) throw tooLarge(maxBytes)
-  return readAtMost(request, maxBytes)
+  if (declared > maxBytes) throw refuse()
+  return readAtMost(request, maxBytes, refuse)
 }
 
 // Content-Length may be absent (chunked) or wrong; count what actually arrives.
-async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array> {
+async function readAtMost(
+  request: Request,
+  maxBytes: number,
+  refuse: () => unknown,
+): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array()
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
@@ -105,7 +114,7 @@ async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Arra
     total += value.byteLength
     if (total > maxBytes) {
       await reader.cancel()
-      throw tooLarge(maxBytes)
+      throw refuse()
     }
     chunks.push(value)
   }

@@ -1,10 +1,10 @@
 import { verifyWebhook } from '@clerk/react-router/webhooks'
-import { data } from 'react-router'
 import { databaseFailure } from '../db/errors.server'
 import { requestDeadline } from '../db/client.server'
 import { deleteQuote } from '../db/user-messages.server'
 import { env } from '../env.server'
 import { readBody } from '../http/form.server'
+import { resourceError } from '../http/route-error.server'
 import type { Route } from './+types/clerk-webhook'
 
 const WEBHOOK_MAX_BYTES = 64 * 1024
@@ -17,8 +17,8 @@ const WEBHOOK_MAX_BYTES = 64 * 1024
  */
 export async function action({ request, context }: Route.ActionArgs) {
   const signingSecret = env.CLERK_WEBHOOK_SIGNING_SECRET
-  if (signingSecret === undefined) throw data(null, { status: 404 })
-  const body = await readBody(request, WEBHOOK_MAX_BYTES)
+  if (signingSecret === undefined) return resourceError(404)
+  const body = await readBody(request, WEBHOOK_MAX_BYTES, { forResource: true })
   const delivery = new Request(request.url, {
     method: 'POST',
     headers: request.headers,
@@ -46,5 +46,5 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export function loader() {
-  throw data(null, { status: 404 })
+  return resourceError(404)
 }

@@ -29,6 +29,7 @@ import {
 } from '../quotes/home-view'
 import { checkQuote, parseQuoteChange, versionOrNone } from '../quotes/quote-schema'
 import type { Route } from './+types/home'
+import { routeError } from '../http/route-error.server'
 
 const titles = {
   show: 'Quotebook',
@@ -47,7 +48,7 @@ export async function loader(args: Route.LoaderArgs) {
   try {
     quote = await getQuoteForUser(userId, requestDeadline(args))
   } catch (error) {
-    throw data(null, { status: databaseFailure(error, args, 'read').status })
+    throw routeError(databaseFailure(error, args, 'read').status)
   }
   const { draft, status, headers } = await carriedOver(args.request, userId)
   return data({ quote, draft, status }, { headers })
@@ -94,7 +95,7 @@ export async function action(args: Route.ActionArgs) {
     const issue = change.error.issues[0]
     const field = issue?.path[0]
     if (fields.intent !== 'save' || (field !== 'quote' && field !== 'version')) {
-      throw data('That form asked for something this page does not do.', { status: 400 })
+      throw routeError(400, 'That form asked for something this page does not do.')
     }
     // A version no page of ours wrote: keep the text, and base the next save on no version, so
     // a quote saved meanwhile is shown before it is replaced.
@@ -168,7 +169,7 @@ async function remove(args: Route.ActionArgs, userId: string, version: string | 
     deleted = await deleteQuote(userId, version, requestDeadline(args))
   } catch (error) {
     const failure = databaseFailure(error, args, 'deleted')
-    throw data({ message: failure.message }, { status: failure.status })
+    throw routeError(failure.status, { message: failure.message })
   }
   if (!deleted.made) {
     const refusal: Refusal = {

@@ -12,6 +12,7 @@ import { env } from '../env.server'
 import { appOrigin, secureCookies } from '../http/front-door.server'
 import { readDraft, readStatus } from '../quotes/carried-over.server'
 import type { Route } from './+types/sign-in'
+import { routeError } from '../http/route-error.server'
 
 export function meta(): Route.MetaDescriptors {
   return [{ title: 'Sign in · Quotebook' }]
@@ -53,7 +54,7 @@ function draftNotice(draft: Awaited<ReturnType<typeof readDraft>>): DraftNotice 
 
 export async function action({ request }: Route.ActionArgs) {
   // Clerk mode signs in through Clerk's own components; this endpoint does not exist there.
-  if (authMode !== 'local') throw data(null, { status: 404 })
+  if (authMode !== 'local') throw routeError(404)
   const form = await readFields(request)
   const parsed = signInForm.safeParse(form)
   if (!parsed.success) {

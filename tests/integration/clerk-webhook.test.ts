@@ -102,5 +102,7 @@ describe('POST /api/webhooks/clerk', () => {
   test('a body over 64 KB gets a 413', async () => {
     const response = await handle(delivery({ type: 'user.updated', padding: 'x'.repeat(70_000) }))
     expect(response.status).toBe(413)
+    // The webhook's own answer, not React Router's `{"message":"Unexpected Server Error"}`.
+    expect(await response.text()).toBe('Payload Too Large\n')
   })
 })
