@@ -34,6 +34,8 @@ import { chooseEncoding, loadStaticFiles, matchesIfNoneMatch } from './static-fi
  */
 
 const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST'])
+// The server's methods, for every path; a route without an action narrows its own 405 to GET and
+// HEAD (responseHeaderList).
 const ALLOW = 'GET, HEAD, POST'
 // In-flight requests get this long to finish after SIGTERM before their connections are cut.
 const DRAIN_MS = 10_000
@@ -219,22 +221,14 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
       socket.destroy()
       return
     }
-    const status =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? 431
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? 408
-          : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
-            ? 413
-            : // A method Node's parser does not know (`FOO`): 501, as RFC 9110 asks of an
-              // unrecognized method; a known one the app does not take gets 405 in `respond`.
-              error.code === 'HPE_INVALID_METHOD'
-              ? 501
-              : 400
+    const unknownMethod = isUnknownMethod(error)
+    const status = unknownMethod ? 501 : (unparsableStatus[error.code ?? ''] ?? 400)
     const record = inFlight ? records.get(inFlight) : undefined
-    const reason = `unparsable request (${error.code ?? 'unknown'})`
+    const reason = unknownMethod
+      ? 'method not implemented'
+      : `unparsable request (${error.code ?? 'unknown'})`
     const identity = record?.identity ?? newRequestIdentity()
-    writeRaw(socket, status, identity, status === 501 ? ['Allow', ALLOW] : [])
+    writeRaw(socket, status, identity, unknownMethod ? ['Allow', ALLOW] : [])
     if (record) {
       // The request's own log line (written when it closes) reports this answer.
       record.reason = reason
@@ -325,6 +319,27 @@ async function checkDatabaseAtStartup() {
     await closeDatabase()
     process.exit(1)
   }
+}
+
+// What a request Node could not parse is answered with, by Node's error code; 400 otherwise.
+const unparsableStatus: Record<string, number> = {
+  HPE_HEADER_OVERFLOW: 431,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+}
+
+/**
+ * A request line whose method is a well-formed name Node's parser does not know (`FOO`, `get`),
+ * answered 501 as RFC 9110 asks of a method a server does not recognize. A method it knows but
+ * the app does not take (`PUT`, `PROPFIND`) gets 405 in `respond`; so the line between the two
+ * is Node's list of methods. Node gives the same code to bytes that are no request line at all (a
+ * TLS handshake on the plain port, a leading space), which stay 400.
+ */
+function isUnknownMethod(error: NodeJS.ErrnoException & { rawPacket?: Buffer }) {
+  return (
+    error.code === 'HPE_INVALID_METHOD' &&
+    /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /.test(error.rawPacket?.toString('latin1') ?? '')
+  )
 }
 
 /**

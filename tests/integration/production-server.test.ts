@@ -371,6 +371,25 @@ describe('every response carries the app’s headers and a request id', () => {
     expect(answer.body.toString()).toBe('{"status":"method not allowed"}')
   })
 
+  test.each([
+    ['a TLS handshake on the plain port', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03'],
+    ['a request line that starts with a space', ' GET / HTTP/1.1\r\nHost: qb.example.test\r\n\r\n'],
+  ])('%s: 400, not 501, though Node calls its method invalid', async (_, bytes) => {
+    const raw = await rawExchange(server, bytes)
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /)
+  })
+
+  test.each([
+    ['GET /sign-out (a form’s endpoint)', 'GET', '/sign-out'],
+    ['the webhook without its signing secret', 'POST', '/api/webhooks/clerk'],
+    ['GET on the webhook', 'GET', '/api/webhooks/clerk'],
+  ])('%s: 404 "Not Found", not "Unexpected Server Error"', async (_, method, path) => {
+    const answer = await send(server, method, path, { ...asProxy, Origin: PUBLIC })
+    expect(answer.status).toBe(404)
+    expect(answer.body.toString()).toBe('Not Found\n')
+    expectAppHeaders(answer.headers)
+  })
+
   test('a request Node cannot parse: 400 with the app’s headers', async () => {
     const raw = await rawExchange(server, 'GET /\u0001 HTTP/1.1\r\nHost: qb.example.test\r\n\r\n')
     expect(raw).toMatch(/^HTTP\/1\.1 400 /)
@@ -566,6 +585,7 @@ describe('the log', () => {
 
   test.each([
     ['an unknown method', 'TRACE', '/', {}, 'method not allowed'],
+    ['a method Node does not know', 'FOO', '/', {}, 'method not implemented'],
     ['a malformed address', 'GET', '/%', {}, 'malformed URL'],
     [
       'a cross-site post',
