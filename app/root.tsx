@@ -10,7 +10,12 @@ import {
   useLocation,
   useRouteLoaderData,
 } from 'react-router'
-import { authMiddleware, authMode, sessionUser } from './auth/session.server'
+import {
+  authMiddleware,
+  authMode,
+  sessionUser,
+  withoutClerkDiagnostics,
+} from './auth/session.server'
 import { ClerkProvider } from './components/clerk'
 import { ErrorPage, errorTitle } from './components/error-page'
 import { useNonce } from './components/nonce'
@@ -29,7 +34,12 @@ export async function loader(args: Route.LoaderArgs) {
   // hand it, and the user is already known (auth/session.server.ts). The result is the same
   // `clerkState` that <ClerkProvider> reads.
   const { clerkState } = (await rootAuthLoader(args)) as { clerkState: unknown }
-  return { clerkState, authMode, user: sessionUser(args), requestId: requestIdOf(args.context) }
+  return {
+    clerkState: withoutClerkDiagnostics(clerkState),
+    authMode,
+    user: sessionUser(args),
+    requestId: requestIdOf(args.context),
+  }
 }
 
 // No database work here, so running it with every request to the server costs nothing, and keeps

@@ -164,6 +164,20 @@ const verifySession: MiddlewareFunction<Response> = (args, next) => {
   return clerkVerifySession(request ? { ...args, request } : args, next)
 }
 
+/**
+ * Clerk's state for <ClerkProvider>, from `rootAuthLoader`, without `__clerk_debug` in
+ * production. That part says why a session was refused (Clerk's reason and message, such as
+ * `token-invalid-signature`), as the `x-clerk-*` headers the server removes do, and is in every
+ * page and data request; the provider only copies it to `window.__clerk_debug`.
+ */
+export function withoutClerkDiagnostics(clerkState: unknown): unknown {
+  const state = (clerkState as { __internal_clerk_state?: Record<string, unknown> } | null)
+    ?.__internal_clerk_state
+  if (env.NODE_ENV !== 'production' || state === undefined) return clerkState
+  const { __clerk_debug: _diagnostics, ...kept } = state
+  return { ...(clerkState as object), __internal_clerk_state: kept }
+}
+
 export interface SessionUser {
   id: string
   /** The name to show: the `name` claim, else the `email` claim, else null. */

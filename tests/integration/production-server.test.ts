@@ -471,6 +471,25 @@ describe('what no client can do', () => {
     expect((await send(server, 'GET', '/healthz', asProxy)).status).toBe(200)
   })
 
+  test('why Clerk refused a forged session is not in the page or its data either', async () => {
+    const key = createPrivateKey(readFileSync(join(server.dataDir, 'local-identity.pem')))
+    const valid = sessionToken(key, { azp: PUBLIC }, 'https://clerk.quotebook.invalid')
+    const [header, payload, signature] = valid.token.split('.')
+    const forged = `${header}.${payload}.${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`
+    for (const path of ['/sign-in', '/sign-in.data']) {
+      const answer = await send(server, 'GET', path, {
+        ...asProxy,
+        Cookie: `__session=${forged}; __client_uat=${valid.payload.iat}`,
+      })
+      expect(answer.status).toBe(200)
+      const body = answer.body.toString()
+      // Clerk's state is there for <ClerkProvider>, without its diagnostics.
+      expect(body).toContain('__clerk_ssr_state')
+      expect(body).not.toContain('__clerk_debug')
+      expect(body).not.toContain('token-invalid')
+    }
+  })
+
   test('why Clerk refused a session is in the log at debug level, not in the response', async () => {
     const own = await startBehindProxy({ LOG_LEVEL: 'debug' })
     try {
