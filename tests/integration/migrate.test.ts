@@ -12,6 +12,7 @@ import {
 } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
 import { migrate } from '../helpers/run'
+import { freePort } from '../helpers/tcp-proxy'
 
 const migrations = listMigrations(DEFAULT_MIGRATIONS_DIR).map(({ file }) => file)
 const first = migrations[0]!
@@ -164,6 +165,27 @@ describe(`db:migrate (${target})`, () => {
     const result = await migrate(['--dir', dir], { MIGRATION_DATABASE_URL: url })
     expect(result.code).toBe(1)
     expect(result.stderr.trim()).toBe(`db:migrate: No migrations (00001_name.sql) in ${dir}`)
+  })
+})
+
+describe('db:migrate never prints the database password', () => {
+  test.each([
+    [
+      'a connection string that does not parse',
+      async () => 'postgresql://quotebook:hunter2-secret@db.example.test:notaport/neondb',
+      /^db:migrate: MIGRATION_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection string$/,
+    ],
+    [
+      'a server that refuses the connection',
+      async () => `postgresql://quotebook:hunter2-secret@127.0.0.1:${await freePort()}/neondb`,
+      /^db:migrate: the database could not be reached: .*ECONNREFUSED/,
+    ],
+  ])('%s: one line, no stack', async (_, url, line) => {
+    const result = await migrate([], { MIGRATION_DATABASE_URL: await url() })
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toMatch(line)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stdout + result.stderr).not.toContain('hunter2')
   })
 })
 
