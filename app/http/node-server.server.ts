@@ -126,15 +126,21 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
     expectation: string | undefined,
   ) {
     const { identity, method } = record
+    // A refusal comes before any of the body is read. Node would then read and discard the rest
+    // to keep the connection, however long it is, until the request timeout; closing it instead
+    // ends the upload with the answer.
+    const closing = draining || hasBody(req) ? CLOSE : []
     const refuse = (status: number, why: string, body: string, headers: string[] = []) => {
       record.reason = why
-      writePlain(res, status, body, identity, [...headers, ...(draining ? CLOSE : [])])
+      writePlain(res, status, body, identity, [...headers, ...closing])
     }
     if (expectation === 'unknown expectation') {
       return refuse(417, 'unsupported Expect', 'Only Expect: 100-continue is supported.\n')
     }
     if (!ALLOWED_METHODS.has(method)) {
-      if (method === 'OPTIONS') return writePlain(res, 204, '', identity, ['Allow', ALLOW])
+      if (method === 'OPTIONS') {
+        return writePlain(res, 204, '', identity, ['Allow', ALLOW, ...closing])
+      }
       return refuse(405, 'method not allowed', `Quotebook accepts ${ALLOW}.\n`, ['Allow', ALLOW])
     }
     if (target === null) return refuse(400, 'malformed URL', 'That address is not valid.\n')
@@ -364,6 +370,9 @@ const replacedHeaders = new Set([...appHeaderNames, 'x-powered-by'])
 // What Node would refuse to write: a control character in a header value would otherwise
 // throw in writeHead (Clerk copies parts of a token, which anyone can forge, into one).
 const unwritableValue = /[^\t\x20-\x7e\x80-\xff]/
+
+const hasBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
 
 const carriesSession = (req: IncomingMessage) =>
   req.headers.authorization !== undefined || /(?:^|;)\s*__session/.test(req.headers.cookie ?? '')

@@ -323,6 +323,23 @@ describe('every response carries the app’s headers and a request id', () => {
     expectAppHeaders(answer.headers)
   })
 
+  test.each([
+    ['a PUT', 'PUT', ''],
+    ['a cross-site POST', 'POST', 'Origin: https://evil.example\r\n'],
+  ])(
+    '%s refused before its body is read: the connection closes, the upload is not read',
+    async (_, method, origin) => {
+      // The body is declared at 100 MB and never sent: the answer must not wait for it.
+      const raw = await rawExchange(
+        server,
+        `${method} / HTTP/1.1\r\nHost: qb.example.test\r\n${origin}` +
+          'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000000\r\n\r\nquote=',
+      )
+      expect(raw).toMatch(/^HTTP\/1\.1 40[35] /)
+      expect(raw).toMatch(/\r\nConnection: close\r\n/)
+    },
+  )
+
   test('the same origin over http, when the public origin is https: 403', async () => {
     const answer = await send(server, 'POST', '/sign-in', {
       ...asProxy,
