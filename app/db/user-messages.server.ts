@@ -75,6 +75,11 @@ export async function saveQuote(
 /**
  * Deletes the user's quote if it is still the version the page showed (any version when the
  * request did not say). A quote already gone counts as deleted. One round trip.
+ *
+ * Made is decided by what the delete did, not only by the read after it: under read committed,
+ * a save committed between the two statements shows in the read. A delete that removed the row
+ * was made even so; one without a version always is, whatever it found; one with a version that
+ * found the row gone and then sees a new quote is refused, as the page is out of date.
  */
 export async function deleteQuote(
   userId: string,
@@ -87,7 +92,7 @@ export async function deleteQuote(
       : sql`delete from user_messages
             where user_id = ${userId} and update_ts = ${basedOn}::timestamptz
             returning 1`
-  const [, current] = await asUserAll(userId, deadline, [change, currentQuote(userId)])
+  const [deleted, current] = await asUserAll(userId, deadline, [change, currentQuote(userId)])
   const quote = quoteOf(current!)
-  return { made: quote === null, current: quote }
+  return { made: basedOn === undefined || deleted!.length > 0 || quote === null, current: quote }
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test, vi } from 'vitest'
 import { localIdentity, localUserId } from '../../app/auth/local-identity.server'
-import { sql } from '../../app/db/client.server'
+import { newDeadline, sql } from '../../app/db/client.server'
+import { deleteQuote, getQuoteForUser } from '../../app/db/user-messages.server'
 import { appHandler, get, ORIGIN, post, setCookies } from '../helpers/app'
 import { signIn } from '../helpers/users'
 import { storedQuote, storedRow } from '../helpers/quotes'
@@ -483,6 +484,50 @@ describe('a change from a page that is out of date', () => {
     expect(refused.status).toBe(409)
     expect(await refused.text()).toMatch(/<blockquote[^>]*>newer<\/blockquote>/)
     expect(await storedQuote(email)).toBe('newer')
+  })
+
+  // A save committed between a delete and the read after it (read committed): made here by a
+  // statement-level trigger, which runs after the delete, in its transaction, for this user only.
+  test('a quote saved between a delete and its read: a delete without a version was still made', async () => {
+    const { email } = await userWith()
+    const userId = localUserId(email)
+    const name = `appears_${userId.replace(/\W/g, '_')}`
+    await sql.query(`
+      create function ${name}() returns trigger language plpgsql as $$
+      begin
+        if current_setting('app.user_id', true) = '${userId}' then
+          insert into user_messages (user_id, message) values ('${userId}', 'saved meanwhile')
+            on conflict (user_id) do nothing;
+        end if;
+        return null;
+      end $$`)
+    await sql.query(
+      `create trigger ${name} after delete on user_messages for each statement execute function ${name}()`,
+    )
+    try {
+      // Nothing to delete, then a quote appears: the request said no version, so it was made.
+      const unversioned = await deleteQuote(userId, undefined, newDeadline())
+      expect(unversioned).toEqual({
+        made: true,
+        current: expect.objectContaining({ text: 'saved meanwhile' }),
+      })
+      // The page's delete of the version there is: made, though the read sees the new one.
+      const { version } = (await getQuoteForUser(userId, newDeadline()))!
+      const current = await deleteQuote(userId, version, newDeadline())
+      expect(current).toEqual({
+        made: true,
+        current: expect.objectContaining({ text: 'saved meanwhile' }),
+      })
+      // The page's delete of a version that is no longer there: refused, with the newer quote.
+      const stale = await deleteQuote(userId, '2000-01-01T00:00:00.000000Z', newDeadline())
+      expect(stale).toEqual({
+        made: false,
+        current: expect.objectContaining({ text: 'saved meanwhile' }),
+      })
+    } finally {
+      await sql.query(`drop trigger ${name} on user_messages`)
+      await sql.query(`drop function ${name}()`)
+    }
   })
 
   // On PGlite (one connection) the two run one after the other; on a Postgres server they race,
