@@ -12,6 +12,10 @@ interface Props {
 const defaults: Record<number, { title: string; message: string }> = {
   400: { title: 'That request was not understood', message: 'Go back and try again.' },
   404: { title: 'Page not found', message: 'The page you asked for does not exist.' },
+  405: {
+    title: 'Not something this page does',
+    message: 'This page takes no form. Go back, and send it from the page it belongs to.',
+  },
   413: { title: 'Too much at once', message: 'That form was larger than Quotebook accepts.' },
   503: {
     title: 'Temporarily unavailable',

@@ -119,7 +119,8 @@ describe('error pages', () => {
     // What the page shows; React Router's hydration data (in scripts) is its own business.
     const visible = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, '')
     expect(visible).not.toMatch(/did not provide an .action/)
-    expect(visible).toContain('Error 405')
+    expect(visible).toContain('Not something this page does')
+    expect(visible).not.toContain('An unexpected error occurred')
   })
 })
 
