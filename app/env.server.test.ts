@@ -59,6 +59,16 @@ describe('parseEnvironment', () => {
     expect(parseEnvironment({ ...withoutClerk, AUTH_MODE: 'local' }).AUTH_MODE).toBe('local')
   })
 
+  test.each([
+    'https://quotebook.example/app',
+    'https://quotebook.example/?x=1',
+    'https://u:p@quotebook.example',
+  ])('APP_URL %s, more than an origin, is refused rather than cut down to one', (value) => {
+    expect(() => parseEnvironment({ APP_URL: value })).toThrow(
+      /APP_URL: must be an origin only \(https:\/\/host\[:port\]\), with no path/,
+    )
+  })
+
   test('every problem is reported at once', () => {
     expect(() => parseEnvironment({ NODE_ENV: 'production' })).toThrow(
       /DATABASE_URL is not set[\s\S]*CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set[\s\S]*APP_URL is not set/,

@@ -25,6 +25,14 @@ const environmentSchema = z.object({
   QUOTEBOOK_DATA_DIR: z.string().trim().min(1).default('.data'),
   APP_URL: z
     .url({ protocol: /^https?$/, error: 'must be the http(s) origin the app is served at' })
+    // The app is served at the root of its origin; a path would be dropped unseen.
+    .refine(
+      (value) => {
+        const { pathname, search, hash, username, password } = new URL(value)
+        return pathname === '/' && !search && !hash && !username && !password
+      },
+      { message: 'must be an origin only (https://host[:port]), with no path' },
+    )
     .transform((value) => new URL(value).origin)
     .optional(),
   CLERK_PUBLISHABLE_KEY: publishableKey.optional(),
@@ -82,13 +90,18 @@ export type Environment = z.infer<typeof environmentSchema>
 /** Every variable the app reads. The README's table and .env.example list exactly these. */
 export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape)
 
+/** A setting the app cannot start with; its message says which and what to do, never a value. */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError'
+}
+
 export function parseEnvironment(source: Record<string, string | undefined>): Environment {
   // An empty variable (`DATABASE_URL=` in a .env file) means "unset", as it does for most tools.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''))
   const result = environmentSchema.safeParse(present)
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-    throw new Error(`Invalid environment: ${problems.join('; ')}`)
+    throw new EnvironmentError(`Invalid environment: ${problems.join('; ')}`)
   }
   const environment = result.data
   const production = environment.NODE_ENV === 'production'
@@ -126,7 +139,7 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
         '(https://quotebook.example.com); sessions are accepted only for that origin.',
     )
   }
-  if (problems.length > 0) throw new Error(problems.join('\n'))
+  if (problems.length > 0) throw new EnvironmentError(problems.join('\n'))
   return environment
 }
 
