@@ -36,9 +36,16 @@ if (runAsCommand) {
   } else {
     // `npm start` serves for production unless NODE_ENV says otherwise, as react-router-serve did.
     process.env.NODE_ENV ??= 'production'
-    const { serve } = await import('./http/node-server.server')
-    await serve(await loadAppBuild(), {
-      clientDirectory: fileURLToPath(new URL('../client/', import.meta.url)),
-    })
+    try {
+      const { serve } = await import('./http/node-server.server')
+      await serve(await loadAppBuild(), {
+        clientDirectory: fileURLToPath(new URL('../client/', import.meta.url)),
+      })
+    } catch (error) {
+      // A setting to fix (env.server.ts): what to do, without a stack; anything else as it is.
+      if (!(error instanceof Error && error.name === 'EnvironmentError')) throw error
+      console.error(`quotebook: ${error.message}`)
+      process.exit(1)
+    }
   }
 }

@@ -20,6 +20,9 @@ test('production refuses to start without DATABASE_URL, naming it', () => {
   const { status, stderr } = refusal({})
   expect(status).not.toBe(0)
   expect(stderr).toContain('DATABASE_URL is not set')
+  // What to fix, without a stack or a source excerpt.
+  expect(stderr).not.toMatch(/^\s+at /m)
+  expect(stderr).not.toContain('env.server')
 })
 
 test('production refuses to start without Clerk keys or AUTH_MODE=local, naming them', () => {
