@@ -65,7 +65,13 @@ describe('parseEnvironment', () => {
     'https://u:p@quotebook.example',
   ])('APP_URL %s, more than an origin, is refused rather than cut down to one', (value) => {
     expect(() => parseEnvironment({ APP_URL: value })).toThrow(
-      /APP_URL: must be an origin only \(https:\/\/host\[:port\]\), with no path/,
+      /APP_URL: must be an origin only \(https:\/\/host\[:port\]\): no path, query or credentials/,
+    )
+  })
+
+  test('APP_URL without a scheme is named, not a crash', () => {
+    expect(() => parseEnvironment({ APP_URL: 'quotebook.example.com' })).toThrow(
+      /^Invalid environment: APP_URL: must be the http\(s\) origin the app is served at$/,
     )
   })
 

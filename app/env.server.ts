@@ -28,10 +28,12 @@ const environmentSchema = z.object({
     // The app is served at the root of its origin; a path would be dropped unseen.
     .refine(
       (value) => {
+        // Checked only once it is a URL: zod runs this after a failed URL check too.
+        if (!URL.canParse(value)) return true
         const { pathname, search, hash, username, password } = new URL(value)
         return pathname === '/' && !search && !hash && !username && !password
       },
-      { message: 'must be an origin only (https://host[:port]), with no path' },
+      { message: 'must be an origin only (https://host[:port]): no path, query or credentials' },
     )
     .transform((value) => new URL(value).origin)
     .optional(),
