@@ -201,7 +201,10 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
         clerkAuthReason: clerkReason,
       })
     }
-    res.writeHead(response.status, responseHeaderList(response, identity, draining))
+    // A route that answered without reading the whole body (React Router's 405, the form
+    // reader's 413) closes the connection too, as a refusal does above.
+    const close = draining || (hasBody(req) && !req.complete)
+    res.writeHead(response.status, responseHeaderList(response, identity, close))
     if (response.body === null || method === 'HEAD') {
       await response.body?.cancel().catch(() => {})
       res.end()
@@ -388,7 +391,7 @@ const carriesSession = (req: IncomingMessage) =>
 function responseHeaderList(
   { status, headers }: Response,
   identity: RequestIdentity,
-  draining: boolean,
+  close: boolean,
 ) {
   const raw = appHeaderList(identity)
   if (status === 405 && !headers.has('Allow')) raw.push('Allow', 'GET, HEAD')
@@ -399,7 +402,7 @@ function responseHeaderList(
     raw.push(name, value)
   }
   if (!headers.has('Cache-Control')) raw.push('Cache-Control', 'private, no-store')
-  if (draining) raw.push(...CLOSE)
+  if (close) raw.push(...CLOSE)
   return raw
 }
 

@@ -340,6 +340,19 @@ describe('every response carries the app’s headers and a request id', () => {
     },
   )
 
+  test.each([
+    ['React Router’s 405 for a page without an action', '/sign-up', 405],
+    ['the form reader’s 413 for a declared size over its limit', '/?index', 413],
+  ])('%s: the connection closes, the upload is not read', async (_, path, status) => {
+    const raw = await rawExchange(
+      server,
+      `POST ${path} HTTP/1.1\r\nHost: qb.example.test\r\nOrigin: ${PUBLIC}\r\n` +
+        'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000000\r\n\r\nquote=',
+    )
+    expect(raw.startsWith(`HTTP/1.1 ${status} `)).toBe(true)
+    expect(raw).toMatch(/\r\nConnection: close\r\n/)
+  })
+
   test('the same origin over http, when the public origin is https: 403', async () => {
     const answer = await send(server, 'POST', '/sign-in', {
       ...asProxy,
