@@ -26,7 +26,9 @@ export async function migrateCommand(
       (embeddedModule !== undefined && error instanceof embeddedModule.DataDirectoryInUse)
     if (known) console.error(redacted(`db:migrate: ${(error as Error).message}`))
     else if (unreachable(error)) {
-      console.error(redacted(`db:migrate: the database could not be reached: ${error.message}`))
+      console.error(
+        redacted(`db:migrate: the database could not be reached: ${whyUnreachable(error)}`),
+      )
     } else {
       console.error(
         redacted(error instanceof Error ? (error.stack ?? String(error)) : String(error)),
@@ -39,41 +41,50 @@ export async function migrateCommand(
 const URL_VARIABLES = ['MIGRATION_DATABASE_URL', 'DATABASE_URL'] as const
 const postgresUrl = /^postgres(?:ql)?:\/\//
 
-// A connection that failed: refused, no such host, timed out (postgres.js's CONNECT_TIMEOUT).
-function unreachable(error: unknown): error is Error {
+// A connection that failed: refused, no such host, timed out, closed (postgres.js's own codes
+// for the last two).
+function unreachable(error: unknown): error is Error & { code: string } {
   const code = (error as { code?: unknown } | null)?.code
   return (
     error instanceof Error &&
     typeof code === 'string' &&
-    /^(?:ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|CONNECT_TIMEOUT)$/.test(
+    /^(?:ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_DESTROYED|CONNECTION_ENDED)$/.test(
       code,
     )
   )
 }
 
+// Node can report a host with several addresses, none answering, as an AggregateError with an
+// empty message; its errors say what each address answered.
+function whyUnreachable(error: Error & { code: string }): string {
+  const each =
+    error instanceof AggregateError ? error.errors.map((inner) => String(inner?.message)) : []
+  return error.message || each.filter(Boolean).join('; ') || error.code
+}
+
 /**
  * What the command prints, without the database's password or connection strings: a release
- * step's output goes to deploy logs. The strings are taken from the environment as given.
+ * step's output goes to deploy logs. Every connection string goes, and the passwords the
+ * environment holds; a password shorter than 8 characters only within a connection string, since
+ * replacing it everywhere would garble words and so hint at it.
  */
 function redacted(text: string): string {
-  const secrets = new Set<string>()
+  const passwords = new Set<string>()
   for (const name of URL_VARIABLES) {
     const value = process.env[name]?.trim()
-    if (!value) continue
-    secrets.add(value)
-    const password = URL.canParse(value) ? new URL(value).password : ''
-    if (password) {
-      secrets.add(password)
-      try {
-        secrets.add(decodeURIComponent(password))
-      } catch {
-        // Not percent-encoded text: the password as written is covered above.
-      }
+    const password = value && URL.canParse(value) ? new URL(value).password : ''
+    if (!password) continue
+    passwords.add(password)
+    try {
+      passwords.add(decodeURIComponent(password))
+    } catch {
+      // Not percent-encoded text: the password as written is covered above.
     }
   }
-  let result = text
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    result = result.replaceAll(secret, '[redacted]')
+  if (process.env.PGPASSWORD) passwords.add(process.env.PGPASSWORD)
+  let result = text.replace(/postgres(?:ql)?:\/\/[^\s'"`]+/g, 'postgresql://[redacted]')
+  for (const password of [...passwords].sort((a, b) => b.length - a.length)) {
+    if (password.length >= 8) result = result.replaceAll(password, '[redacted]')
   }
   return result
 }

@@ -180,6 +180,11 @@ describe('db:migrate never prints the database password', () => {
       async () => `postgresql://quotebook:hunter2-secret@127.0.0.1:${await freePort()}/neondb`,
       /^db:migrate: the database could not be reached: .*ECONNREFUSED/,
     ],
+    [
+      'localhost, refusing the connection',
+      async () => `postgresql://quotebook:hunter2-secret@localhost:${await freePort()}/neondb`,
+      /^db:migrate: the database could not be reached: .*ECONNREFUSED/,
+    ],
   ])('%s: one line, no stack', async (_, url, line) => {
     const result = await migrate([], { MIGRATION_DATABASE_URL: await url() })
     expect(result.code).toBe(1)
