@@ -171,10 +171,11 @@ const verifySession: MiddlewareFunction<Response> = (args, next) => {
  * page and data request; the provider only copies it to `window.__clerk_debug`.
  */
 export function withoutClerkDiagnostics(clerkState: unknown): unknown {
-  const state = (clerkState as { __internal_clerk_state?: Record<string, unknown> } | null)
-    ?.__internal_clerk_state
-  if (env.NODE_ENV !== 'production' || state === undefined) return clerkState
-  const { __clerk_debug: _diagnostics, ...kept } = state
+  const state = (clerkState as { __internal_clerk_state?: unknown } | null)?.__internal_clerk_state
+  if (env.NODE_ENV !== 'production' || typeof state !== 'object' || state === null) {
+    return clerkState
+  }
+  const { __clerk_debug: _diagnostics, ...kept } = state as Record<string, unknown>
   return { ...(clerkState as object), __internal_clerk_state: kept }
 }
 

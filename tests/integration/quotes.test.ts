@@ -492,19 +492,19 @@ describe('a change from a page that is out of date', () => {
     const { email } = await userWith()
     const userId = localUserId(email)
     const name = `appears_${userId.replace(/\W/g, '_')}`
-    await sql.query(`
-      create function ${name}() returns trigger language plpgsql as $$
-      begin
-        if current_setting('app.user_id', true) = '${userId}' then
-          insert into user_messages (user_id, message) values ('${userId}', 'saved meanwhile')
-            on conflict (user_id) do nothing;
-        end if;
-        return null;
-      end $$`)
-    await sql.query(
-      `create trigger ${name} after delete on user_messages for each statement execute function ${name}()`,
-    )
     try {
+      await sql.query(`
+        create function ${name}() returns trigger language plpgsql as $$
+        begin
+          if current_setting('app.user_id', true) = '${userId}' then
+            insert into user_messages (user_id, message) values ('${userId}', 'saved meanwhile')
+              on conflict (user_id) do nothing;
+          end if;
+          return null;
+        end $$`)
+      await sql.query(
+        `create trigger ${name} after delete on user_messages for each statement execute function ${name}()`,
+      )
       // Nothing to delete, then a quote appears: the request said no version, so it was made.
       const unversioned = await deleteQuote(userId, undefined, newDeadline())
       expect(unversioned).toEqual({
@@ -525,8 +525,8 @@ describe('a change from a page that is out of date', () => {
         current: expect.objectContaining({ text: 'saved meanwhile' }),
       })
     } finally {
-      await sql.query(`drop trigger ${name} on user_messages`)
-      await sql.query(`drop function ${name}()`)
+      await sql.query(`drop trigger if exists ${name} on user_messages`)
+      await sql.query(`drop function if exists ${name}()`)
     }
   })
 
