@@ -126,20 +126,20 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
     expectation: string | undefined,
   ) {
     const { identity, method } = record
-    // A refusal comes before any of the body is read. Node would then read and discard the rest
-    // to keep the connection, however long it is, until the request timeout; closing it instead
-    // ends the upload with the answer.
-    const closing = draining || hasBody(req) ? CLOSE : []
+    // An answer written before the whole body has arrived (a refusal below; a route's 405 or
+    // 413) closes the connection. Node would otherwise read and discard the rest of the upload,
+    // however long, until the request timeout, to keep the connection.
+    const closes = () => draining || bodyStillComing(req)
     const refuse = (status: number, why: string, body: string, headers: string[] = []) => {
       record.reason = why
-      writePlain(res, status, body, identity, [...headers, ...closing])
+      writePlain(res, status, body, identity, [...headers, ...(closes() ? CLOSE : [])])
     }
     if (expectation === 'unknown expectation') {
       return refuse(417, 'unsupported Expect', 'Only Expect: 100-continue is supported.\n')
     }
     if (!ALLOWED_METHODS.has(method)) {
       if (method === 'OPTIONS') {
-        return writePlain(res, 204, '', identity, ['Allow', ALLOW, ...closing])
+        return writePlain(res, 204, '', identity, ['Allow', ALLOW, ...(closes() ? CLOSE : [])])
       }
       return refuse(405, 'method not allowed', `Quotebook accepts ${ALLOW}.\n`, ['Allow', ALLOW])
     }
@@ -201,10 +201,7 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
         clerkAuthReason: clerkReason,
       })
     }
-    // A route that answered without reading the whole body (React Router's 405, the form
-    // reader's 413) closes the connection too, as a refusal does above.
-    const close = draining || (hasBody(req) && !req.complete)
-    res.writeHead(response.status, responseHeaderList(response, identity, close))
+    res.writeHead(response.status, responseHeaderList(response, identity, closes()))
     if (response.body === null || method === 'HEAD') {
       await response.body?.cancel().catch(() => {})
       res.end()
@@ -374,8 +371,10 @@ const replacedHeaders = new Set([...appHeaderNames, 'x-powered-by'])
 // throw in writeHead (Clerk copies parts of a token, which anyone can forge, into one).
 const unwritableValue = /[^\t\x20-\x7e\x80-\xff]/
 
-const hasBody = (req: IncomingMessage) =>
-  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+const bodyStillComing = (req: IncomingMessage) =>
+  (req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0) &&
+  !req.complete
 
 const carriesSession = (req: IncomingMessage) =>
   req.headers.authorization !== undefined || /(?:^|;)\s*__session/.test(req.headers.cookie ?? '')
