@@ -39,6 +39,8 @@ export async function migrateCommand(
 }
 
 const URL_VARIABLES = ['MIGRATION_DATABASE_URL', 'DATABASE_URL'] as const
+// env.server.ts checks DATABASE_URL the same way; migrating does not load it, since it parses
+// every setting the app needs and a deploy may migrate before those exist.
 const postgresUrl = /^postgres(?:ql)?:\/\//
 
 // A connection that failed: refused, no such host, timed out, closed (postgres.js's own codes

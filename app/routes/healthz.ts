@@ -18,10 +18,11 @@ export async function loader(args: Route.LoaderArgs) {
 }
 
 // The only other method the server lets through. Without an action React Router would answer
-// 405 with `{"message":"Unexpected Server Error"}`, which reads like an outage.
+// 405 with `{"message":"Unexpected Server Error"}`, which reads like an outage. The server adds
+// `Allow: GET, HEAD`, as to every 405 from a route.
 export function action() {
   return Response.json(
     { status: 'method not allowed' },
-    { status: 405, headers: { Allow: 'GET, HEAD', 'Cache-Control': 'no-store' } },
+    { status: 405, headers: { 'Cache-Control': 'no-store' } },
   )
 }

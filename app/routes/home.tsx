@@ -28,8 +28,8 @@ import {
   requestedView,
 } from '../quotes/home-view'
 import { checkQuote, parseQuoteChange, versionOrNone } from '../quotes/quote-schema'
-import type { Route } from './+types/home'
 import { routeError } from '../http/route-error.server'
+import type { Route } from './+types/home'
 
 const titles = {
   show: 'Quotebook',
