@@ -49,11 +49,21 @@ export default defineConfig({
   // Static files live under app/, since the top level holds only what the design card lists.
   publicDir: 'app/public',
   plugins: isVitest ? [] : [tailwindcss(), reactRouter(), precompressClientBuild()],
-  server: { port: 5173, strictPort: false },
+  server: {
+    port: 5173,
+    strictPort: false,
+    // Test output, the embedded database and the bench's builds are not the app's source: a file
+    // written there must not reload the pages of a running dev server.
+    watch: { ignored: ['**/tests/.artifacts/**', '**/.data/**', '**/.bench/**'] },
+  },
+  // The browser's dependencies beyond React Router's own, bundled before the first page: one
+  // that Vite discovers on a later request makes it reload every open page, emptying the form a
+  // newcomer is typing in (tests/e2e/dev-server.spec.ts fails if one is missing here).
+  optimizeDeps: { include: ['@clerk/react-router', 'zod/mini'] },
   environments: {
     // The server build's entry is Quotebook's own server, which loads React Router's build
     // (virtual:react-router/server-build) itself; `npm start` runs build/server/index.js.
-    ssr: { build: { rollupOptions: { input: 'app/server.ts' } } },
+    ssr: { build: { rolldownOptions: { input: 'app/server.ts' } } },
   },
   // Bundled into the server build so that Clerk's components and the app share one copy of
   // react-router (two copies mean "useNavigate() may be used only in the context of a <Router>").

@@ -21,7 +21,7 @@ export function safeRedirectPath(value: unknown, fallback = '/'): string {
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback
   const url = new URL(value, base)
   if (url.pathname.endsWith('.data')) {
-    // React Router's rule (future.v8_trailingSlashAwareDataRequests).
+    // React Router's rule: `/_.data` is the data URL of `/`.
     url.pathname = url.pathname.replace(
       url.pathname.endsWith('/_.data') ? /_\.data$/ : /\.data$/,
       '',

@@ -100,7 +100,7 @@ function clerkSeesPageLoad(request: Request): boolean {
 const fetchDestination = (request: Request) => request.headers.get('Sec-Fetch-Dest') || null
 
 // React Router's data request for a page: `/_.data` for `/`, `/sign-in.data` for `/sign-in`, by
-// its path alone. Middleware sees it as it came (future.v8_passThroughRequests).
+// its path alone. React Router hands middleware the request as it came, suffix and all.
 const isDataRequest = (request: Request) => {
   const end = request.url.search(/[?#]/)
   return (end === -1 ? request.url : request.url.slice(0, end)).endsWith('.data')

@@ -26,7 +26,7 @@ const areas: [RegExp, string][] = [
 
 // In the production build @clerk/react-router is bundled into the server build (vite.config.ts,
 // ssr.noExternal), so its functions are told from the app's by the top-level declaration of the
-// bundle that holds them (Rollup writes each at the start of a line): these are Clerk's.
+// bundle that holds them (Rolldown writes each at the start of a line): these are Clerk's.
 const clerkBundled =
   /^(clerkMiddleware|loadOptions|clerkClient|getPublicEnvVariables|getAuth|rootAuthLoader|processRootAuthLoader|getResponseClerkState|wrapWithClerkState|resolveKeysWithKeylessFallback|keyless|IsOptIntoMiddleware)$/
 const declaration = /^(?:export )?(?:async )?(?:function\*? ?|const |let |var |class )([\w$]+)/

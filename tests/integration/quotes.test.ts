@@ -352,7 +352,7 @@ describe('a save from a session that has ended', () => {
     expect(rows).toEqual([])
   })
 
-  // Loaders and actions see the request as it came (future.v8_passThroughRequests): the way back
+  // Loaders and actions see the request as it came (React Router 8 copies none): the way back
   // is the page's address, never the data request's.
   test.each([
     ['a navigation', get('/_.data?_routes=root%2Croutes%2Fhome')],
