@@ -44,15 +44,22 @@ export default defineConfig({
   },
   projects: [
     // Every user flow, with JavaScript on and with it off.
-    { name: 'js', use: { ...devices['Desktop Chrome'] }, testIgnore: /startup\.spec/ },
+    {
+      name: 'js',
+      use: { ...devices['Desktop Chrome'] },
+      testIgnore: /startup\.spec|dev-server\.spec/,
+    },
     {
       name: 'no-js',
       use: { ...devices['Desktop Chrome'], javaScriptEnabled: false },
       // Clerk's own components, and what JavaScript adds, need JavaScript.
-      testIgnore: /startup\.spec|clerk-online\.spec|enhanced\.spec|offline\.spec|screenshots\.spec/,
+      testIgnore:
+        /startup\.spec|dev-server\.spec|clerk-online\.spec|enhanced\.spec|offline\.spec|screenshots\.spec/,
     },
     // Start-up checks of the production server, which need no browser.
     { name: 'server', testMatch: /startup\.spec/ },
+    // `npm run dev` from a cold start, as a newcomer first runs it.
+    { name: 'dev', use: { ...devices['Desktop Chrome'] }, testMatch: /dev-server\.spec/ },
   ],
   webServer: {
     // The production build, served as `npm start` serves it.

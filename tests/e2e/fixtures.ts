@@ -98,6 +98,9 @@ export const quoteField = (page: Page) => page.getByLabel(/^(Your quote|Edit you
  * not yet proof that it was stored.
  */
 export async function saveQuote(page: Page, text: string, button = 'Save Quote') {
+  // As a person would: hydrating sets a prefilled textarea's value again, moving the caret to its
+  // end, so a fill that selected the old text during hydration appends to it instead.
+  if (base.info().project.use.javaScriptEnabled !== false) await waitForHydration(page)
   await quoteField(page).fill(text)
   await page.getByRole('button', { name: button }).click()
   await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
