@@ -122,6 +122,18 @@ export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
   return sessionRow.parse(rows?.[0])
 }
 
+/** The server's major version (15, 16, …), for advice whose SQL differs between them. */
+export async function databaseMajorVersion(): Promise<number> {
+  const [row] = await sql`select current_setting('server_version_num')::int / 10000 as major`
+  return z.object({ major: z.number() }).parse(row).major
+}
+
+/** The database the app connects to, by name, for messages about it. */
+export const databaseName = () =>
+  decodeURIComponent(
+    new URL(env.DATABASE_URL ?? 'postgresql://localhost/postgres').pathname.slice(1),
+  )
+
 /** The user the app's database connection is, for messages about it (never the password). */
 export const databaseUser = () =>
   decodeURIComponent(

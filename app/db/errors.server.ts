@@ -7,13 +7,18 @@ import { requestIdOf } from '../http/front-door.server'
 const unavailableCodes = /^(08|53|57P0|57014|40001|40P01)/
 
 /**
- * A database that answers but cannot serve a page, because it was set up wrong: the user cannot
- * switch to quotebook_app or use the table (42501), or it was never migrated (no table, 42P01; no
- * role to switch to, 22023). Null for anything else.
+ * A database that answers but cannot serve a page, because it was set up wrong: the user may not
+ * connect to it (42501, since migration 00004 only its owner may), cannot switch to quotebook_app
+ * or use the table (42501), or it was never migrated (no table, 42P01; no role to switch to,
+ * 22023). Null for anything else.
  */
-export function setupFailure(error: unknown): 'no-permission' | 'not-migrated' | null {
+export function setupFailure(
+  error: unknown,
+): 'no-connect' | 'no-permission' | 'not-migrated' | null {
   if (!(error instanceof NeonDbError)) return null
-  if (error.code === '42501') return 'no-permission'
+  if (error.code === '42501') {
+    return /permission denied for database/.test(error.message) ? 'no-connect' : 'no-permission'
+  }
   if (error.code === '42P01' || error.code === '22023') return 'not-migrated'
   return null
 }

@@ -9,7 +9,13 @@ import type { Duplex } from 'node:stream'
 import { performance } from 'node:perf_hooks'
 import { writeReadableStreamToWritable } from '@react-router/node'
 import { createRequestHandler, RouterContextProvider, type ServerBuild } from 'react-router'
-import { checkDatabase, closeDatabase, databaseUser } from '../db/client.server'
+import {
+  checkDatabase,
+  closeDatabase,
+  databaseMajorVersion,
+  databaseName,
+  databaseUser,
+} from '../db/client.server'
 import { setupFailure } from '../db/errors.server'
 import { env } from '../env.server'
 import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
@@ -311,21 +317,43 @@ async function checkDatabaseAtStartup() {
       })
       return
     }
-    const name = /^[a-z_][a-z0-9_]*$/.test(user) ? user : `"${user.replaceAll('"', '""')}"`
-    logLine('error', {
-      message:
-        failure === 'not-migrated'
-          ? 'The database has not been migrated: run npm run db:migrate, then start again.'
-          : `The database user ${user} cannot do what every signed-in page does: switch to the ` +
-            'role quotebook_app and use the table user_messages. Run npm run db:migrate as ' +
-            `${user}, or, as the owner of quotebook_app, run: GRANT quotebook_app TO ${name} ` +
-            `WITH SET TRUE; (on Postgres 15: GRANT quotebook_app TO ${name};)`,
-      error: describeError(error, false),
-    })
+    let message: string
+    if (failure === 'not-migrated') {
+      message = 'The database has not been migrated: run npm run db:migrate, then start again.'
+    } else if (failure === 'no-connect') {
+      message =
+        `The database user ${user} may not connect to the database: since migration 00004 only ` +
+        'its owner may. Connect as the owner that ran npm run db:migrate, or, as that owner, ' +
+        `run: GRANT CONNECT ON DATABASE ${quoted(databaseName())} TO ${quoted(user)}; Then ` +
+        'start again.'
+    } else {
+      message =
+        `The database user ${user} cannot do what every signed-in page does: switch to the ` +
+        'role quotebook_app and use the table user_messages. As the role that ran ' +
+        "npm run db:migrate (it holds quotebook_app's admin option) or an administrator, " +
+        `run: ${await grantAppRole(user)} Then start again.`
+    }
+    logLine('error', { message, error: describeError(error, false) })
     await closeDatabase()
     process.exit(1)
   }
 }
+
+/**
+ * The grant that lets `user` switch to quotebook_app, as migration 00003 makes it. Migrating again
+ * would not: 00003 runs once. On 16 and newer a plain GRANT leaves an existing grant's SET as it
+ * is, so SET is named.
+ */
+async function grantAppRole(user: string) {
+  const major = await databaseMajorVersion()
+  return major >= 16
+    ? `GRANT quotebook_app TO ${quoted(user)} WITH INHERIT FALSE, SET TRUE;`
+    : `GRANT quotebook_app TO ${quoted(user)};`
+}
+
+/** A name as SQL writes it: bare when it can be, else in double quotes. */
+const quoted = (name: string) =>
+  /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`
 
 // What a request Node could not parse is answered with, by Node's error code; 400 otherwise.
 const unparsableStatus: Record<string, number> = {
