@@ -1,13 +1,23 @@
 import { verifyWebhook } from '@clerk/react-router/webhooks'
+import { z } from 'zod'
 import { databaseFailure } from '../db/errors.server'
 import { requestDeadline } from '../db/client.server'
 import { deleteQuote } from '../db/user-messages.server'
 import { env } from '../env.server'
 import { readBody } from '../http/form.server'
+import { logLine } from '../http/log.server'
+import { requestIdOf } from '../http/front-door.server'
 import { resourceError } from '../http/route-error.server'
 import type { Route } from './+types/clerk-webhook'
 
 const WEBHOOK_MAX_BYTES = 64 * 1024
+
+// Clerk sends other events too; only a deleted user's concerns the quotes.
+const aboutDeletedUser = z.object({ type: z.literal('user.deleted') })
+/** The user it names: an id such as Clerk's `user_2abc…`, or the local issuer's. */
+const deletedUser = z.object({
+  data: z.object({ id: z.string().regex(/^user_[A-Za-z0-9_]{1,200}$/) }),
+})
 
 /**
  * Clerk's webhook: when a user is deleted in Clerk, their quote goes too. Register
@@ -28,19 +38,36 @@ export async function action({ request, context }: Route.ActionArgs) {
   try {
     event = await verifyWebhook(delivery, { signingSecret })
   } catch {
-    return Response.json({ error: 'The webhook signature could not be verified.' }, { status: 400 })
+    // Clerk's verifyWebhook throws alike for a bad signature and for a signed body that is no
+    // event object (`null`, a list).
+    return Response.json(
+      { error: 'The delivery could not be verified as a Clerk event.' },
+      { status: 400 },
+    )
   }
-  if (event.type === 'user.deleted' && typeof event.data.id === 'string') {
-    try {
-      await deleteQuote(event.data.id, undefined, requestDeadline({ context }))
-    } catch (error) {
-      // Svix retries a delivery that fails, so the deletion happens once the database is back.
-      const { status } = databaseFailure(error, { context, request }, 'deleted')
-      return Response.json(
-        { error: 'The deletion could not be made now.' },
-        { status: status === 503 ? 503 : 500 },
-      )
-    }
+  if (!aboutDeletedUser.safeParse(event).success) return Response.json({ received: true })
+  const deleted = deletedUser.safeParse(event)
+  if (!deleted.success) {
+    // Signed, so it is Clerk's, but no retry can make it usable: a 2xx ends Svix's retries.
+    logLine('warn', {
+      requestId: requestIdOf(context),
+      message: 'webhook: user.deleted names no user id; nothing deleted',
+    })
+    return Response.json({
+      received: true,
+      deleted: false,
+      reason: 'The user.deleted event names no user id, so there is nothing to delete.',
+    })
+  }
+  try {
+    await deleteQuote(deleted.data.data.id, undefined, requestDeadline({ context }))
+  } catch (error) {
+    // Svix retries a delivery that fails, so the deletion happens once the database is back.
+    const { status } = databaseFailure(error, { context, request }, 'deleted')
+    return Response.json(
+      { error: 'The deletion could not be made now.' },
+      { status: status === 503 ? 503 : 500 },
+    )
   }
   return Response.json({ received: true })
 }

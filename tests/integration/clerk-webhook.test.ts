@@ -99,6 +99,32 @@ describe('POST /api/webhooks/clerk', () => {
     expect(await storedQuote(email)).toBe('Mine until I leave')
   })
 
+  // Signed, so Clerk's, but naming no user this app could act on: no retry would help, so each
+  // is answered 200 in the webhook's words (a 5xx had Svix retry it for ever) and changes nothing.
+  test.each([
+    ['data: null', { type: 'user.deleted', data: null }],
+    ['no data', { type: 'user.deleted' }],
+    ['an id that is a number', { type: 'user.deleted', data: { id: 42 } }],
+    ['an id with a NUL', { type: 'user.deleted', data: { id: 'user_a\u0000b' } }],
+    ['an id that is not a user id', { type: 'user.deleted', data: { id: "user_x' or 1=1" } }],
+  ])('user.deleted with %s gets a 200 that says nothing was deleted', async (_, event) => {
+    const { email } = await userWithQuote()
+    const response = await handle(delivery(event))
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ received: true, deleted: false })
+    expect(await storedQuote(email)).toBe('Mine until I leave')
+  })
+
+  test('a signed body that is null is no event: a 400 in the webhook’s words', async () => {
+    const { email } = await userWithQuote()
+    const response = await handle(delivery(null as unknown as object))
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({
+      error: 'The delivery could not be verified as a Clerk event.',
+    })
+    expect(await storedQuote(email)).toBe('Mine until I leave')
+  })
+
   test('a body over 64 KB gets a 413', async () => {
     const response = await handle(delivery({ type: 'user.updated', padding: 'x'.repeat(70_000) }))
     expect(response.status).toBe(413)
