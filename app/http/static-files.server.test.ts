@@ -66,6 +66,16 @@ describe('chooseEncoding', () => {
     ['br;q=0.0, gzip;q=0', 'identity'],
     ['*', 'br'],
     ['identity', 'identity'],
+    // q=0 refuses a coding, and `*` stands only for codings the header does not name.
+    ['br;q=0, *', 'gzip'],
+    ['gzip;q=0, br;q=0, *', 'identity'],
+    ['*;q=0, gzip', 'gzip'],
+    ['BR;Q=0, GZIP', 'gzip'],
+    // The highest q wins; a tie goes to the smaller body.
+    ['gzip;q=1, br;q=0.5', 'gzip'],
+    ['gzip;q=0.5, identity', 'identity'],
+    ['gzip, identity', 'gzip'],
+    ['br;q=0.001', 'br'],
   ])('%j -> %s', (header, expected) => {
     expect(chooseEncoding(css, header)).toBe(expected)
   })

@@ -94,18 +94,33 @@ export function loadStaticFiles(clientDirectory: string): Map<string, StaticFile
   return files
 }
 
-/** Which of the file's bodies to send, by the request's Accept-Encoding (brotli first). */
+/**
+ * Which of the file's bodies to send, by the request's Accept-Encoding as RFC 9110 (12.5.3) reads
+ * it: the highest q wins, brotli before gzip before none on a tie; q=0 refuses a coding; `*`
+ * stands for every coding the header does not name.
+ */
 export function chooseEncoding(file: StaticFile, acceptEncoding: string | undefined): Encoding {
   if (!acceptEncoding) return 'identity'
-  const accepted = new Set<string>()
+  const weights = new Map<string, number>()
   for (const part of acceptEncoding.split(',')) {
     const [name = '', ...parameters] = part.trim().toLowerCase().split(';')
-    const refused = parameters.some((parameter) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(parameter))
-    if (!refused) accepted.add(name.trim())
+    const q = parameters
+      .map((parameter) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/.exec(parameter)?.[1])
+      .find((value) => value !== undefined)
+    weights.set(name.trim(), q === undefined ? 1 : Number(q))
   }
-  if (file.bodies.br && (accepted.has('br') || accepted.has('*'))) return 'br'
-  if (file.bodies.gzip && accepted.has('gzip')) return 'gzip'
-  return 'identity'
+  // Unnamed, no coding is acceptable but least preferred: any coding the client accepts wins.
+  const weight = (coding: Encoding) =>
+    weights.get(coding) ?? weights.get('*') ?? (coding === 'identity' ? Number.MIN_VALUE : 0)
+  let chosen: Encoding = 'identity'
+  let best = weight('identity')
+  for (const coding of ['gzip', 'br'] as const) {
+    if (file.bodies[coding] && weight(coding) > 0 && weight(coding) >= best) {
+      chosen = coding
+      best = weight(coding)
+    }
+  }
+  return chosen
 }
 
 /** If-None-Match, compared weakly as RFC 9110 says: `*`, or any listed tag, W/ or not. */
