@@ -67,7 +67,10 @@ export default defineConfig({
   },
   // Bundled into the server build so that Clerk's components and the app share one copy of
   // react-router (two copies mean "useNavigate() may be used only in the context of a <Router>").
-  ssr: { noExternal: ['@clerk/react-router'] },
+  // With it, the `cookie` it pins (installed beneath it, not at the top, where nothing of the
+  // app's production dependencies puts one): imported bare from build/, it would not be found
+  // once dev dependencies are pruned.
+  ssr: { noExternal: ['@clerk/react-router', 'cookie'] },
   test: {
     projects: [
       {
