@@ -256,7 +256,7 @@ function serverCommand(server: ServerName, profiled = false): [string, string[]]
         process.execPath,
         [
           ...instrument,
-          'node_modules/@react-router/serve/bin.js',
+          'node_modules/.bin/react-router-serve',
           `${QUICKSTART_BUILD}/server/index.js`,
         ],
       ]
