@@ -43,17 +43,31 @@ describe('a database on a server shared with other databases', () => {
         url.pathname = `/${database}`
         return url.toString()
       }
+      // As Neon's console makes them: every role a member of one group (neon_superuser), to
+      // which each new database grants ALL.
+      const group = `quotebook_t_${suffix}_group`
       try {
-        // Each owner as Neon's console makes one (BYPASSRLS where the server lets us give it).
+        await admin.unsafe(`create role ${group} nologin`)
         for (const side of ['a', 'b']) {
           const owner = `quotebook_t_${suffix}_${side}`
           const database = `quotebook_t_${suffix}_${side}`
-          await admin.unsafe(`create role ${owner} login createdb createrole`)
+          await admin.unsafe(`create role ${owner} login createdb createrole in role ${group}`)
           await admin.unsafe(`alter role ${owner} bypassrls`).catch(() => {})
           // To make a database for a role, its maker must be able to become that role.
           await admin.unsafe(`grant ${owner} to current_user${major >= 16 ? ' with set true' : ''}`)
           await admin.unsafe(`create database ${database} owner ${owner}`)
           made.push({ database, owner })
+          // Neon's grant, as its owner's (a superuser's grant is recorded as the owner's).
+          await admin.unsafe(`set role ${owner}`)
+          await admin.unsafe(`grant all on database ${database} to ${group}`)
+          await admin.unsafe('reset role')
+          if (major >= 16) {
+            // 00003 grants quotebook_app to its owner only where the owner may: here the role
+            // belongs to whoever first migrated on this server.
+            await admin
+              .unsafe(`grant quotebook_app to ${owner} with inherit false, set true`)
+              .catch(() => {})
+          }
           await applyMigrations({ databaseUrl: urlFor(owner, database), log: () => {} })
         }
         const [a, b] = made as [(typeof made)[0], (typeof made)[0]]
@@ -98,6 +112,7 @@ describe('a database on a server shared with other databases', () => {
           await admin.unsafe(`drop owned by ${owner}`).catch(() => {})
           await admin.unsafe(`drop role if exists ${owner}`).catch(() => {})
         }
+        await admin.unsafe(`drop role if exists ${group}`).catch(() => {})
         await admin.end()
       }
     },
