@@ -19,6 +19,7 @@ describe('parseEnvironment', () => {
       LOG_LEVEL: 'info',
       QUOTEBOOK_DATA_DIR: '.data',
       QUERY_TIMEOUT_MS: 5000,
+      RESPONSE_TIMEOUT_MS: 60000,
       PORT: 3000,
     })
   })

@@ -85,6 +85,14 @@ const environmentSchema = z.object({
     .min(100)
     .max(60_000)
     .default(5_000),
+  // How long an answer may take to be written, from its first byte: a client that stops
+  // reading, or reads a byte at a time, holds its connection that long at most.
+  RESPONSE_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(1_000)
+    .max(600_000)
+    .default(60_000),
 })
 
 export type Environment = z.infer<typeof environmentSchema>

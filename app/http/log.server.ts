@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { RouterContextProvider } from 'react-router'
 import { env } from '../env.server'
 import { requestIdOf } from './front-door.server'
@@ -65,6 +66,9 @@ function consoleText(value: unknown): string {
 
 const consoleLevels = { debug: 'debug', log: 'info', info: 'info', warn: 'warn', error: 'error' }
 
+/** The id of the request whose work is running, for the lines libraries write (the server sets it). */
+export const requestInScope = new AsyncLocalStorage<string>()
+
 /**
  * What libraries write with `console.*` becomes one line of this log, with `"source":"console"`,
  * an error without its stack. Clerk's SDK logs an error with its stack for a handshake it cannot
@@ -75,6 +79,10 @@ export function routeConsoleToLog() {
   const methods = console as unknown as Record<string, unknown>
   for (const [method, level] of Object.entries(consoleLevels) as [string, Level][]) {
     methods[method] = (...args: unknown[]) =>
-      logLine(level, { source: 'console', message: args.map(consoleText).join(' ') })
+      logLine(level, {
+        requestId: requestInScope.getStore(),
+        source: 'console',
+        message: args.map(consoleText).join(' '),
+      })
   }
 }

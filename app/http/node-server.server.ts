@@ -19,7 +19,7 @@ import {
 import { setupFailure } from '../db/errors.server'
 import { env } from '../env.server'
 import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
-import { describeError, type Level, logLine, routeConsoleToLog } from './log.server'
+import { describeError, type Level, logLine, requestInScope, routeConsoleToLog } from './log.server'
 import {
   appHeaderList,
   appHeaderNames,
@@ -57,6 +57,8 @@ interface RequestRecord {
   reason?: string
   /** The status of an answer Node's parser made us write on the raw socket (clientError). */
   rawStatus?: number
+  /** Its line is written: a request is logged once, whatever ended it. */
+  logged?: boolean
 }
 
 interface Options {
@@ -70,7 +72,9 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
   const handleRequest = createRequestHandler(build, env.NODE_ENV)
   const staticFiles = loadStaticFiles(clientDirectory)
   if (production) await checkDatabaseAtStartup()
-  const records = new WeakMap<ServerResponse, RequestRecord>()
+  // The requests whose answer has not closed yet.
+  const records = new Map<ServerResponse, RequestRecord>()
+  const refusedSockets = new WeakSet<Duplex>()
   let draining = false
 
   const server = createServer(
@@ -105,7 +109,14 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
       started: performance.now(),
     }
     records.set(res, record)
+    // Node 22 emits no 'close' for a response destroyed while queued behind another.
+    req.once('close', () => {
+      if (!res.destroyed) return
+      records.delete(res)
+      logRequest(record, res)
+    })
     res.once('close', () => {
+      records.delete(res)
       logRequest(record, res)
       // A keep-alive connection whose response began before SIGTERM goes idle only now.
       if (draining) setImmediate(() => server.closeIdleConnections())
@@ -166,6 +177,7 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
       }
       if (encoding !== 'identity') raw.push('Content-Encoding', encoding)
       raw.push('Content-Length', String(body.byteLength))
+      startWriting(res, record)
       res.writeHead(200, raw)
       res.end(method === 'HEAD' ? undefined : body)
       return
@@ -194,7 +206,7 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
     } as RequestInit)
     const context = new RouterContextProvider()
     context.set(requestIdentityContext, identity)
-    const response = await handleRequest(request, context)
+    const response = await requestInScope.run(identity.id, () => handleRequest(request, context))
 
     // What the client is no longer told (x-clerk-auth-reason), the log says, for diagnosis: why
     // a session the request carried was refused (a request without one needs no line).
@@ -207,6 +219,12 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
         clerkAuthReason: clerkReason,
       })
     }
+    if (res.destroyed) {
+      // The client went away (an upload it gave up on): there is no one to answer.
+      await response.body?.cancel().catch(() => {})
+      return
+    }
+    startWriting(res, record)
     res.writeHead(response.status, responseHeaderList(response, identity, closes()))
     if (response.body === null || method === 'HEAD') {
       await response.body?.cancel().catch(() => {})
@@ -229,7 +247,28 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
   function refuseUnparsable(error: NodeJS.ErrnoException, socket: Duplex) {
     // Node keeps the response in progress on the socket here, as its own handler reads it.
     const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage
-    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    // Node's parser keeps its error and reports it again for every later chunk: answer once.
+    if (refusedSockets.has(socket)) return
+    // The client went away: mid-request (the connection ended inside a message) or outright.
+    if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    refusedSockets.add(socket)
+    // Bytes pipelined behind a whole request still being answered (its 'finish' is still to
+    // come while it is the socket's): that request gets its own answer first, in order, then
+    // these their refusal, and the connection closes.
+    if (inFlight && inFlight.req.complete) {
+      inFlight.once('finish', () => {
+        refusedSockets.delete(socket)
+        refuseUnparsable(error, socket)
+      })
+      inFlight.once('close', () => {
+        if (!inFlight.writableFinished) socket.destroy()
+      })
+      return
+    }
+    if (inFlight?.headersSent) {
       socket.destroy()
       return
     }
@@ -279,9 +318,15 @@ export async function serve(build: ServerBuild, { clientDirectory }: Options): P
     // Stop accepting; idle keep-alive connections close now, busy ones after their response.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
-    const cutOff = setTimeout(() => server.closeAllConnections(), DRAIN_MS)
+    const cutOff = setTimeout(() => {
+      for (const record of records.values()) record.reason = 'cut off at shutdown'
+      server.closeAllConnections()
+    }, DRAIN_MS)
     await closed
     clearTimeout(cutOff)
+    // Every request the server accepted ends with its line, even one whose close event the exit
+    // would otherwise overtake.
+    for (const [res, record] of records) logRequest(record, res)
     await closeDatabase()
     logLine('info', { message: 'stopped' })
     process.exit(0)
@@ -329,9 +374,9 @@ async function checkDatabaseAtStartup() {
     } else {
       message =
         `The database user ${user} cannot do what every signed-in page does: switch to the ` +
-        'role quotebook_app and use the table user_messages. As the role that ran ' +
-        "npm run db:migrate (it holds quotebook_app's admin option) or an administrator, " +
-        `run: ${await grantAppRole(user)} Then start again.`
+        'role quotebook_app and use the table user_messages. As a role that holds ' +
+        "quotebook_app's admin option (the one that first ran npm run db:migrate on this " +
+        `server) or an administrator, run: ${await grantAppRole(user)} Then start again.`
     }
     logLine('error', { message, error: describeError(error, false) })
     await closeDatabase()
@@ -345,15 +390,18 @@ async function checkDatabaseAtStartup() {
  * is, so SET is named.
  */
 async function grantAppRole(user: string) {
-  const major = await databaseMajorVersion()
+  const name = quoted(user)
+  const major = await databaseMajorVersion().catch(() => undefined)
+  if (major === undefined) {
+    return `GRANT quotebook_app TO ${name} WITH INHERIT FALSE, SET TRUE; (on Postgres 15: GRANT quotebook_app TO ${name};)`
+  }
   return major >= 16
-    ? `GRANT quotebook_app TO ${quoted(user)} WITH INHERIT FALSE, SET TRUE;`
-    : `GRANT quotebook_app TO ${quoted(user)};`
+    ? `GRANT quotebook_app TO ${name} WITH INHERIT FALSE, SET TRUE;`
+    : `GRANT quotebook_app TO ${name};`
 }
 
-/** A name as SQL writes it: bare when it can be, else in double quotes. */
-const quoted = (name: string) =>
-  /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`
+/** A name as SQL writes it, exactly: in double quotes (a bare `user` is a keyword). */
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 // What a request Node could not parse is answered with, by Node's error code; 400 otherwise.
 const unparsableStatus: Record<string, number> = {
@@ -367,14 +415,24 @@ const unparsableStatus: Record<string, number> = {
  * answered 501 as RFC 9110 asks of a method a server does not recognize. A method it knows but
  * the app does not take (`PUT`, `PROPFIND`) gets 405 in `respond`; so the line between the two
  * is Node's list of methods. Node gives the same code to bytes that are no request line at all (a
- * TLS handshake on the plain port, a leading space), which stay 400.
+ * TLS handshake on the plain port, a leading space), which stay 400. The packet may start with a
+ * request before it (pipelined): the method is the token that ends where parsing failed.
  */
-function isUnknownMethod(error: NodeJS.ErrnoException & { rawPacket?: Buffer }) {
-  return (
-    error.code === 'HPE_INVALID_METHOD' &&
-    /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /.test(error.rawPacket?.toString('latin1') ?? '')
-  )
+function isUnknownMethod(
+  error: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number },
+) {
+  const packet = error.rawPacket
+  const at = error.bytesParsed ?? 0
+  if (error.code !== 'HPE_INVALID_METHOD' || packet === undefined || at >= packet.length) {
+    return false
+  }
+  // Parsing stopped inside a method name, not at a byte that can start none.
+  if (!methodByte.test(String.fromCharCode(packet[at]!))) return false
+  let start = at
+  while (start > 0 && methodByte.test(String.fromCharCode(packet[start - 1]!))) start -= 1
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /.test(packet.subarray(start).toString('latin1'))
 }
+const methodByte = /[!#$%&'*+.^_`|~0-9A-Za-z-]/
 
 /**
  * Replaces `process.env` with a plain copy of it, once the environment is complete (.env read).
@@ -391,6 +449,19 @@ function plainEnvironment() {
 }
 
 const CLOSE = ['Connection', 'close']
+
+/**
+ * From here the answer is being written, within RESPONSE_TIMEOUT_MS, as the request had to be
+ * within requestTimeout: a client that stops reading, or takes a byte now and then (which an
+ * idle timer would count as progress), is cut off.
+ */
+function startWriting(res: ServerResponse, record: RequestRecord) {
+  const deadline = setTimeout(() => {
+    record.reason = 'answer not taken in time'
+    res.destroy()
+  }, env.RESPONSE_TIMEOUT_MS)
+  res.once('close', () => clearTimeout(deadline))
+}
 
 // Headers the app sets on every response, whose value from a route is replaced, and one no
 // response carries.
@@ -515,6 +586,8 @@ function writeRaw(socket: Duplex, status: number, identity: RequestIdentity, hea
  * when it went away before any answer.
  */
 function logRequest(record: RequestRecord, res: ServerResponse) {
+  if (record.logged) return
+  record.logged = true
   const status = record.rawStatus ?? (res.headersSent ? res.statusCode : null)
   const level: Level =
     record.reason !== undefined ? 'warn' : status !== null && status >= 500 ? 'error' : 'info'

@@ -223,3 +223,30 @@ describe('a save on a network that freezes', () => {
     expect(await rowsWith(quote)).toBe(1)
   })
 })
+
+describe('shutdown while the database hangs', () => {
+  test('saves cut off at the drain limit each end with a log line', async () => {
+    const stalled = await serverBehindProxy(60_000)
+    try {
+      const { cookie } = await signIn(fetch, stalled.app.url, { email: 'cut-off@example.com' })
+      stalled.proxy.setMode('blackhole')
+      const saves = [1, 2, 3].map((n) =>
+        postSave(stalled.app, cookie, `Cut off ${n}`).catch(() => null),
+      )
+      // Each reaches the database, where it waits.
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      stalled.app.process.kill('SIGTERM')
+      expect(await stalled.app.exited).toBe(0)
+      await Promise.all(saves)
+      const cut = stalled.app
+        .logLines()
+        .filter((line) => line.method === 'POST' && line.reason === 'cut off at shutdown')
+      expect(cut).toHaveLength(3)
+      expect(stalled.app.logLines().at(-1)?.message).toBe('stopped')
+    } finally {
+      await stalled.app.stop()
+      await stalled.proxy.close()
+      await stalled.database.drop()
+    }
+  }, 40_000)
+})

@@ -391,6 +391,93 @@ describe('every response carries the app’s headers and a request id', () => {
     expect(raw).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/)
   })
 
+  test('bytes Node cannot parse, pipelined behind a save in one packet, wait their turn: the save gets its own 303, then they get their 501, then the connection closes', async () => {
+    const { cookie } = await signInBehindProxy(server, 'pipelined@example.com')
+    const body = new URLSearchParams({ intent: 'save', quote: 'Saved first' })
+    const save =
+      'POST /?index HTTP/1.1\r\nHost: qb.example.test\r\nX-Forwarded-Proto: https\r\n' +
+      `Origin: ${PUBLIC}\r\nCookie: ${cookie}\r\n` +
+      'Content-Type: application/x-www-form-urlencoded\r\n' +
+      `Content-Length: ${Buffer.byteLength(body.toString())}\r\n\r\n${body}`
+    const garbage = 'FOO / HTTP/1.1\r\nHost: qb.example.test\r\n\r\n'
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write(save + garbage))
+      let text = ''
+      socket.on('data', (chunk) => (text += chunk))
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect([...raw.matchAll(/^HTTP\/1\.1 (\d{3}) /gm)].map((match) => match[1])).toEqual([
+      '303',
+      '501',
+    ])
+    const [saveId, refusalId] = [...raw.matchAll(/^X-Request-Id: (\S+)\r$/gm)].map(
+      (match) => match[1],
+    )
+    expect(saveId).not.toBe(refusalId)
+    await expect
+      .poll(() => server.logLines().find((line) => line.requestId === saveId))
+      .toMatchObject({ method: 'POST', status: 303 })
+    expect(server.logLines().find((line) => line.requestId === saveId)).not.toHaveProperty('reason')
+    expect(server.logLines().find((line) => line.requestId === refusalId)).toMatchObject({
+      status: 501,
+      reason: 'method not implemented',
+    })
+    const page = await send(server, 'GET', '/', { ...asProxy, Cookie: cookie })
+    expect(page.body.toString()).toContain('Saved first')
+  })
+
+  test('a client that takes none of its answer loses the connection after RESPONSE_TIMEOUT_MS, logged as such', async () => {
+    const own = await startBehindProxy({ RESPONSE_TIMEOUT_MS: '2000' })
+    try {
+      const script = readdirSync('build/client/assets').find((file) => /^client-.*\.js$/.test(file))
+      // More answers than the connection's buffers hold (each ~200 KB), pipelined on it.
+      const requests = `GET /assets/${script} HTTP/1.1\r\nHost: qb.example.test\r\n\r\n`.repeat(200)
+      const socket = connect(own.port, '127.0.0.1')
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+      socket.on('error', () => {})
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+      socket.write(requests)
+      socket.pause()
+      const started = Date.now()
+      await expect
+        .poll(() => own.logLines().filter((line) => line.reason === 'answer not taken in time'), {
+          timeout: 10_000,
+        })
+        .not.toEqual([])
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_900)
+      // What was sent before the cut is still in the client's buffers; after it, the end.
+      socket.resume()
+      await closed
+    } finally {
+      await own.stop()
+    }
+  })
+
+  test('an upload the client gives up on is logged as answered with nothing, not as a 400', async () => {
+    const { cookie } = await signInBehindProxy(server, 'gave-up@example.com')
+    const socket = connect(server.port, '127.0.0.1')
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    const before = server.logLines().length
+    socket.write(
+      'POST /?index HTTP/1.1\r\nHost: qb.example.test\r\nX-Forwarded-Proto: https\r\n' +
+        `Origin: ${PUBLIC}\r\nCookie: ${cookie}\r\n` +
+        'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 9000\r\n\r\n' +
+        'intent=save&quote=' +
+        'x'.repeat(1000),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    socket.destroy()
+    await expect
+      .poll(() =>
+        server
+          .logLines()
+          .slice(before)
+          .find((line) => line.method === 'POST' && line.path === '/'),
+      )
+      .toMatchObject({ status: null, aborted: true })
+  })
+
   test.each([
     ['a page without an action', '/sign-up'],
     ['a data request to the root, which has none', '/_.data'],
@@ -728,6 +815,27 @@ describe('in Clerk mode, only a page load in Clerk’s own handshake can reach C
   const fetchRequest = { 'Sec-Fetch-Dest': 'empty', Accept: '*/*' }
   const nonce = '__clerk_handshake_nonce=0123456789abcdef'
 
+  test('what Clerk writes to the console about a request carries its request id', async () => {
+    const own = await clerkMode()
+    try {
+      const answer = await send(
+        own,
+        'GET',
+        '/?__clerk_handshake=garbage',
+        { ...asProxy, ...pageLoad },
+        '',
+      )
+      await expect
+        .poll(() => own.logLines().filter((line) => line.source === 'console'))
+        .not.toEqual([])
+      for (const line of own.logLines().filter((line) => line.source === 'console')) {
+        expect(line.requestId).toBe(answer.headers['x-request-id'])
+      }
+    } finally {
+      await own.stop()
+    }
+  })
+
   test('hostile tokens, and handshake parameters on anything but a page load: no outbound request', async () => {
     const own = await clerkMode()
     try {
@@ -828,7 +936,10 @@ describe('start-up in production checks the database the way a page uses it', ()
         )
         expect(refusal).toMatch(/exit 1/)
         expect(refusal).toMatch(expected)
-        const grant = /run: (GRANT [^;]*;)/.exec(refusal)?.[1]
+        // The log line's message, as its reader sees it.
+        const line = refusal.split('\n').find((text) => text.includes('"level":"error"'))
+        const message = line ? (JSON.parse(line) as { message: string }).message : ''
+        const grant = /run: (GRANT [^;]*;)/.exec(message)?.[1]
         expect(grant, refusal).toBeDefined()
         // PGlite is one session, whose user is whoever's transport spoke last: be the owner.
         await owner.unsafe(`set session authorization "${new URL(database.url).username}"`)
