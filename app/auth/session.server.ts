@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto'
+import { createHash, hkdfSync } from 'node:crypto'
 import { clerkMiddleware, getAuth, verifyToken } from '@clerk/react-router/server'
 import {
   createContext,
@@ -268,8 +268,17 @@ const heldTokenKey = issuer?.publicKeyPem ?? env.CLERK_JWT_KEY
 // page left open through an afternoon or a night.
 const ENDED_SESSION_MS = 24 * 60 * 60 * 1000
 
-// `__session`, or `__session_<suffix>` as newer Clerk browser SDKs name it.
-const sessionTokenCookies = /(?:^|;)\s*__session(?:_[\w-]+)?=([^;]*)/g
+// `__session`, and `__session_<suffix>` as newer Clerk browser SDKs name it, the suffix this
+// app's publishable key gives: another app on the same domain may set other suffixes.
+// The suffix is computed as @clerk/shared's getCookieSuffix does, synchronously.
+const cookieSuffix = createHash('sha1')
+  .update(clerkOptions.publishableKey!)
+  .digest('base64')
+  .replaceAll('+', '-')
+  .replaceAll('/', '_')
+  .slice(0, 8)
+const sessionCookieNames = new Set(['__session', `__session_${cookieSuffix}`])
+const cookiePairs = /(?:^|;)\s*([^=;\s]+)=([^;]*)/g
 
 /**
  * The user a request's expired session belonged to, or null: the `sub` of its session token,
@@ -280,9 +289,14 @@ const sessionTokenCookies = /(?:^|;)\s*__session(?:_[\w-]+)?=([^;]*)/g
  */
 export async function endedSessionUserId(request: Request): Promise<string | null> {
   if (heldTokenKey === undefined) return null
-  const cookies = (request.headers.get('Cookie') ?? '').matchAll(sessionTokenCookies)
-  // A browser holds one or two (the plain and the suffixed name); more are not a browser's.
-  for (const [, token] of [...cookies].slice(0, 2)) {
+  // Each name once, its first value, as Clerk reads a cookie.
+  const tokens = new Map<string, string>()
+  for (const [, name = '', value = ''] of (request.headers.get('Cookie') ?? '').matchAll(
+    cookiePairs,
+  )) {
+    if (sessionCookieNames.has(name) && !tokens.has(name)) tokens.set(name, value)
+  }
+  for (const token of tokens.values()) {
     if (!token) continue
     try {
       const claims = await verifyToken(token, {

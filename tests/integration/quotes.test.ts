@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto'
 import { beforeAll, describe, expect, test, vi } from 'vitest'
-import { localIdentity, localUserId } from '../../app/auth/local-identity.server'
+import { localClerkKeys, localIdentity, localUserId } from '../../app/auth/local-identity.server'
 import { newDeadline, sql } from '../../app/db/client.server'
 import { deleteQuote, getQuoteForUser } from '../../app/db/user-messages.server'
 import { appHandler, get, ORIGIN, post, setCookies } from '../helpers/app'
@@ -200,7 +201,12 @@ describe('a save from a session that has ended', () => {
   })
 
   /** Alice's save from a session that expired: the redirect, and the draft cookie it sets. */
-  async function expiredSave(text: string, signingKey = issuer.privateKey) {
+  async function expiredSave(
+    text: string,
+    signingKey = issuer.privateKey,
+    before: Record<string, string> = {},
+    tokenCookie = '__session',
+  ) {
     const alice = await userWith()
     const expired = sessionToken(
       signingKey,
@@ -208,7 +214,8 @@ describe('a save from a session that has ended', () => {
       'https://clerk.quotebook.invalid',
     )
     const response = await save(text, {
-      __session: expired.token,
+      ...before,
+      [tokenCookie]: expired.token,
       __client_uat: String(expired.payload.iat),
     })
     expect(response.status).toBe(303)
@@ -226,6 +233,29 @@ describe('a save from a session that has ended', () => {
     expect(setCookies(page).has('quotebook_draft')).toBe(false)
     const back = await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
     expect(await back.text()).toContain('Alice’s private thought')
+  })
+
+  test('session cookies of other apps on the domain, before the real one, do not lose the draft', async () => {
+    const junk = { __session_aaaaaaaa: 'junk', __session_bbbbbbbb: 'x.y.z' }
+    const { alice, draft } = await expiredSave('Kept through the junk', issuer.privateKey, junk)
+    const back = await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
+    expect(await back.text()).toContain('Kept through the junk')
+    // Under the name Clerk's browser SDK gives this app (its publishable key's suffix), behind
+    // junk under the plain name, twice.
+    const suffix = createHash('sha1')
+      .update(localClerkKeys(issuer).publishableKey)
+      .digest('base64url')
+      .slice(0, 8)
+    const suffixed = await expiredSave(
+      'Kept under the suffixed name',
+      issuer.privateKey,
+      { __session: 'junk', ' __session': 'more junk' },
+      `__session_${suffix}`,
+    )
+    const hers = await handle(
+      get('/', { ...suffixed.alice.cookies, quotebook_draft: suffixed.draft }),
+    )
+    expect(await hers.text()).toContain('Kept under the suffixed name')
   })
 
   test('a draft cookie that was altered or forged is ignored', async () => {
