@@ -76,6 +76,9 @@ describe('chooseEncoding', () => {
     ['gzip;q=0.5, identity', 'identity'],
     ['gzip, identity', 'gzip'],
     ['br;q=0.001', 'br'],
+    // A q-value that is none refuses the coding.
+    ['br;q=0.5x, gzip', 'gzip'],
+    ['br;q=0.0000, gzip', 'gzip'],
   ])('%j -> %s', (header, expected) => {
     expect(chooseEncoding(css, header)).toBe(expected)
   })

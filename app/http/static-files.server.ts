@@ -104,10 +104,10 @@ export function chooseEncoding(file: StaticFile, acceptEncoding: string | undefi
   const weights = new Map<string, number>()
   for (const part of acceptEncoding.split(',')) {
     const [name = '', ...parameters] = part.trim().toLowerCase().split(';')
-    const q = parameters
-      .map((parameter) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/.exec(parameter)?.[1])
-      .find((value) => value !== undefined)
-    weights.set(name.trim(), q === undefined ? 1 : Number(q))
+    const q = parameters.find((parameter) => /^\s*q\s*=/.test(parameter))
+    // A q-value that is not one (`q=0.5x`, `q=2`) refuses the coding rather than prefers it.
+    const value = q === undefined ? '1' : /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/.exec(q)?.[1]
+    weights.set(name.trim(), value === undefined ? 0 : Math.min(Number(value), 1))
   }
   // Unnamed, no coding is acceptable but least preferred: any coding the client accepts wins.
   const weight = (coding: Encoding) =>

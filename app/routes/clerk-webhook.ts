@@ -38,8 +38,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   try {
     event = await verifyWebhook(delivery, { signingSecret })
   } catch {
-    // Clerk's verifyWebhook throws alike for a bad signature and for a signed body that is no
-    // event object (`null`, a list).
+    // Clerk's verifyWebhook throws alike for a bad signature and for a signed body it cannot
+    // read an event's type from (`null`).
     return Response.json(
       { error: 'The delivery could not be verified as a Clerk event.' },
       { status: 400 },
