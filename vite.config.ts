@@ -45,7 +45,7 @@ function precompressClientBuild(): Plugin {
   }
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   // Static files live under app/, since the top level holds only what the design card lists.
   publicDir: 'app/public',
   plugins: isVitest ? [] : [tailwindcss(), reactRouter(), precompressClientBuild()],
@@ -67,10 +67,11 @@ export default defineConfig({
   },
   // Bundled into the server build so that Clerk's components and the app share one copy of
   // react-router (two copies mean "useNavigate() may be used only in the context of a <Router>").
-  // With it, the `cookie` it pins (installed beneath it, not at the top, where nothing of the
-  // app's production dependencies puts one): imported bare from build/, it would not be found
-  // once dev dependencies are pruned.
-  ssr: { noExternal: ['@clerk/react-router', 'cookie'] },
+  // The build bundles the `cookie` it pins too (installed beneath it, not at the top, where no
+  // production dependency of the app puts one): imported bare from build/, it would not be found
+  // once dev dependencies are pruned. The dev server loads it from beneath Clerk as it is, since
+  // Vite's module runner cannot evaluate its CommonJS.
+  ssr: { noExternal: ['@clerk/react-router', ...(command === 'build' ? ['cookie'] : [])] },
   test: {
     projects: [
       {
@@ -101,4 +102,4 @@ export default defineConfig({
       },
     ],
   },
-})
+}))
