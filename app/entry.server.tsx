@@ -12,7 +12,7 @@ import {
 } from 'react-router'
 import { NonceContext } from './components/nonce'
 import { logRequestError } from './http/log.server'
-import { nonceOf } from './http/front-door.server'
+import { nonceOf } from './http/request-context.server'
 
 // React Router's default Node entry, plus the CSP nonce on every script it writes, a charset on
 // the Content-Type, and errors logged under the request's id.

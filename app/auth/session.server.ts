@@ -7,7 +7,7 @@ import {
   redirect,
 } from 'react-router'
 import { type AuthMode, authMode, env } from '../env.server'
-import { appOrigin, secureCookies } from '../http/front-door.server'
+import { appOrigin, secureCookies } from '../http/request-context.server'
 import { logLine } from '../http/log.server'
 import { safeRedirectPath } from './redirect'
 import { endRefusedLocalSessions, localClerkKeys, localIdentity } from './local-identity.server'

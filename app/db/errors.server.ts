@@ -1,7 +1,7 @@
 import { NeonDbError } from '@neondatabase/serverless'
 import type { RouterContextProvider } from 'react-router'
 import { describeError, logLine, logRequestError } from '../http/log.server'
-import { requestIdOf } from '../http/front-door.server'
+import { requestIdOf } from '../http/request-context.server'
 
 // SQLSTATE classes and codes that mean "the database could not do it now", not "this is wrong".
 const unavailableCodes = /^(08|53|57P0|57014|40001|40P01)/

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { appHeaderList, appHeaderNames, newRequestIdentity } from './front-door.server'
+import { appHeaderList, appHeaderNames } from './front-door.server'
+import { newRequestIdentity } from './request-context.server'
 
 describe('newRequestIdentity', () => {
   test('every nonce is 16 fresh random bytes, across refills of the pool they are drawn from', () => {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { RouterContextProvider } from 'react-router'
 import { env } from '../env.server'
-import { requestIdOf } from './front-door.server'
+import { requestIdOf } from './request-context.server'
 
 /**
  * The server's log: one JSON object per line, on standard output (`debug`, `info`, `warn`) or

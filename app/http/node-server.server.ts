@@ -25,10 +25,12 @@ import {
   appHeaderNames,
   CROSS_SITE_REFUSAL,
   isCrossSiteWrite,
+} from './front-door.server'
+import {
   newRequestIdentity,
   type RequestIdentity,
   requestIdentityContext,
-} from './front-door.server'
+} from './request-context.server'
 import { chooseEncoding, loadStaticFiles, matchesIfNoneMatch } from './static-files.server'
 
 /**

@@ -2,7 +2,7 @@ import { createCookie } from 'react-router'
 import { z } from 'zod'
 import { versionOrNone } from './quote-schema'
 import { cookieSecret } from '../auth/session.server'
-import { secureCookies } from '../http/front-door.server'
+import { secureCookies } from '../http/request-context.server'
 import { clearedCookie, cookieAttributes, readCookie, withCookies } from '../http/cookies.server'
 
 /**

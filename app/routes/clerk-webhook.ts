@@ -6,7 +6,7 @@ import { deleteQuote } from '../db/user-messages.server'
 import { env } from '../env.server'
 import { readBody } from '../http/form.server'
 import { logLine } from '../http/log.server'
-import { requestIdOf } from '../http/front-door.server'
+import { requestIdOf } from '../http/request-context.server'
 import { resourceError } from '../http/route-error.server'
 import type { Route } from './+types/clerk-webhook'
 

@@ -2,7 +2,7 @@ import { redirect } from 'react-router'
 import { clearedSessionCookies } from '../auth/local-identity.server'
 import { authMode } from '../auth/session.server'
 import { withCookies } from '../http/cookies.server'
-import { secureCookies } from '../http/front-door.server'
+import { secureCookies } from '../http/request-context.server'
 import type { Route } from './+types/sign-out'
 import { resourceError } from '../http/route-error.server'
 
