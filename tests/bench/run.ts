@@ -566,7 +566,7 @@ async function measureRows(servers: Servers, problems: string[]) {
   return rows
 }
 
-/** The report as the README's tables. */
+/** The report as the tables of tests/bench/README.md. */
 function printReport(report: Report) {
   const { rows, roundTrips, scriptedSaveRoundTrips: scriptedSave, javascriptGzipBytes } = report
   const { rssAfterLoadBytes, profiles } = report
