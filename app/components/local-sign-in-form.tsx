@@ -1,7 +1,8 @@
 import { useEffect } from 'react'
 import { Form, useNavigation } from 'react-router'
-import type { SignInFormErrors } from '../auth/sign-in-form'
 import { primaryButton, textField } from './button-styles'
+
+type Field = 'email' | 'name'
 
 /**
  * Local mode's sign-in page: an email and an optional name, no password. What it says depends on
@@ -15,7 +16,7 @@ export function LocalSignIn({
   notice,
 }: {
   redirectUrl: string
-  result?: { errors: SignInFormErrors; values: { email: string; name: string } }
+  result?: { errors: Partial<Record<Field, string>>; values: Record<Field, string> }
   demo: boolean
   sessionHours: number
   notice: React.ReactNode
@@ -91,7 +92,7 @@ function TextField({
   error,
   focused = false,
 }: {
-  name: 'email' | 'name'
+  name: Field
   type: 'email' | 'text'
   label: string
   optional?: boolean
