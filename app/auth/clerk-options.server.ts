@@ -16,7 +16,16 @@ export function localIssuer(): LocalIdentity | undefined {
   return (issuer ??= localIdentity(env.QUOTEBOOK_DATA_DIR))
 }
 
-/** For the server to call as it starts: local sign-in in production is for demos only. */
+/**
+ * For the server to call as it starts: the issuer's key is read, or made on the first start,
+ * before the first request needs it (making one takes a noticeable part of a start), and local
+ * sign-in in production is said to be for demos only.
+ */
+export function prepareAuth(): void {
+  clerkOptions()
+  warnIfLocalAuthInProduction()
+}
+
 export function warnIfLocalAuthInProduction(): void {
   if (authMode !== 'local' || env.NODE_ENV !== 'production') return
   logLine('warn', {
