@@ -10,16 +10,13 @@ import {
   useLocation,
   useRouteLoaderData,
 } from 'react-router'
-import {
-  authMiddleware,
-  authMode,
-  sessionUser,
-  withoutClerkDiagnostics,
-} from './auth/session.server'
+import { withoutClerkDiagnostics } from './auth/clerk-state.server'
+import { authMiddleware, sessionUser } from './auth/session-user.server'
 import { ClerkProvider } from './components/clerk'
 import { ErrorPage, errorTitle } from './components/error-page'
 import { useNonce } from './components/nonce'
 import { SiteHeader } from './components/site-header'
+import { authMode } from './env.server'
 import { frontDoor } from './http/front-door.server'
 import { requestIdOf } from './http/request-context.server'
 import type { Route } from './+types/root'
@@ -27,12 +24,12 @@ import { keepsData } from './quotes/home-view'
 import './app.css'
 
 // frontDoor stands in for the production server where there is none (see http/); then
-// clerkMiddleware() verifies the session of every request (see auth/session.server.ts).
+// clerkMiddleware() verifies the session of every request (see auth/session-user.server.ts).
 export const middleware: Route.MiddlewareFunction[] = [frontDoor, ...authMiddleware]
 
 export async function loader(args: Route.LoaderArgs) {
   // Without a callback: with one, Clerk builds another auth object (and Backend API client) to
-  // hand it, and the user is already known (auth/session.server.ts). The result is the same
+  // hand it, and the user is already known (auth/session-user.server.ts). The result is the same
   // `clerkState` that <ClerkProvider> reads.
   const { clerkState } = (await rootAuthLoader(args)) as { clerkState: unknown }
   return {

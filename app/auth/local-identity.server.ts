@@ -159,7 +159,7 @@ const sessionCookieNames = /(?:^|;\s*)(?:__session|__client_uat)=/
  * redirect to its Frontend API to refresh it (the "handshake"); there is no Frontend API here.
  * That redirect, and any session Clerk refused, ends instead in a signed-out state with the
  * cookies cleared. `userOf` is who Clerk's middleware found signed in, if anyone
- * (auth/session.server.ts); `secure`, whether the app is served over https.
+ * (auth/session-user.server.ts); `secure`, whether the app is served over https.
  */
 export const endRefusedLocalSessions =
   ({

@@ -1,7 +1,7 @@
 import { neon, neonConfig, type NeonQueryPromise } from '@neondatabase/serverless'
 import { env } from '../env.server'
 import { logLine } from '../http/log.server'
-import type { RouterContextProvider } from 'react-router'
+import { createContext, type RouterContextProvider } from 'react-router'
 import { z } from 'zod'
 import { closeEmbeddedDatabases, EMBEDDED_OWNER, embeddedDatabase } from './embedded.server'
 import { closeLocalTransport, isLocalDatabaseUrl, localTransport } from './local-transport.server'
@@ -53,13 +53,13 @@ export const newDeadline = (): Deadline =>
     endsAt: Date.now() + env.QUERY_TIMEOUT_MS,
   }))
 
-// One per request: the request's context is made for it alone, and is let go with it.
-const deadlines = new WeakMap<object, Deadline>()
+// Null until the request's first query starts it.
+const deadlineContext = createContext<Deadline | null>(null)
 
 /** The deadline of the request `context` belongs to, started by its first query. */
 export function requestDeadline({ context }: { context: Readonly<RouterContextProvider> }) {
-  let deadline = deadlines.get(context)
-  if (deadline === undefined) deadlines.set(context, (deadline = newDeadline()))
+  let deadline = context.get(deadlineContext)
+  if (deadline === null) context.set(deadlineContext, (deadline = newDeadline()))
   return deadline
 }
 

@@ -1,7 +1,7 @@
-import { createCookie } from 'react-router'
+import { type Cookie, createCookie } from 'react-router'
 import { z } from 'zod'
 import { versionOrNone } from './quote-schema'
-import { cookieSecret } from '../auth/session.server'
+import { cookieSecret } from '../auth/cookie-secret.server'
 import { secureCookies } from '../http/request-context.server'
 import { clearedCookie, cookieAttributes, readCookie, withCookies } from '../http/cookies.server'
 
@@ -24,18 +24,25 @@ const DRAFT_SECONDS = 15 * 60
 const DRAFT_MAX_CODE_POINTS = 600
 const DRAFT_MAX_COOKIE_BYTES = 4000
 
-const options = {
-  path: '/',
-  httpOnly: true,
-  sameSite: 'lax' as const,
-  maxAge: DRAFT_SECONDS,
-  secrets: [cookieSecret],
+// Made on first use, as the signing key is.
+let drafts: Record<'plain' | 'secure', Cookie> | undefined
+function draftCookies(): Record<'plain' | 'secure', Cookie> {
+  const options = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    maxAge: DRAFT_SECONDS,
+    secrets: [cookieSecret()],
+  }
+  return {
+    plain: createCookie(DRAFT, options),
+    secure: createCookie(`__Host-${DRAFT}`, { ...options, secure: true }),
+  }
 }
-const drafts = {
-  plain: createCookie(DRAFT, options),
-  secure: createCookie(`__Host-${DRAFT}`, { ...options, secure: true }),
+function draftCookieOf(request: Request): Cookie {
+  drafts ??= draftCookies()
+  return secureCookies(request) ? drafts.secure : drafts.plain
 }
-const draftCookieOf = (request: Request) => (secureCookies(request) ? drafts.secure : drafts.plain)
 
 /**
  * A kept draft: the text, the user whose session it was typed in, and the version of the quote

@@ -10,7 +10,8 @@ import {
   useLocation,
   useNavigation,
 } from 'react-router'
-import { endedSessionUserId, requireUserId } from '../auth/session.server'
+import { endedSessionUserId } from '../auth/ended-session.server'
+import { requireUserId } from '../auth/session-user.server'
 import { dangerButton, primaryButton, secondaryButton } from '../components/button-styles'
 import { ErrorPage, errorTitle } from '../components/error-page'
 import { QuoteForm } from '../components/quote-form'

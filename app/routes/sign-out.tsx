@@ -1,6 +1,6 @@
 import { redirect } from 'react-router'
 import { clearedSessionCookies } from '../auth/local-identity.server'
-import { authMode } from '../auth/session.server'
+import { authMode } from '../env.server'
 import { withCookies } from '../http/cookies.server'
 import { secureCookies } from '../http/request-context.server'
 import type { Route } from './+types/sign-out'

@@ -1,6 +1,6 @@
 import { Suspense } from 'react'
 import { redirect } from 'react-router'
-import { authMode } from '../auth/session.server'
+import { authMode } from '../env.server'
 import { SignUp } from '../components/clerk'
 import type { Route } from './+types/sign-up'
 
