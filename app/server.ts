@@ -38,6 +38,8 @@ if (runAsCommand) {
     process.env.NODE_ENV ??= 'production'
     try {
       const { serve } = await import('./http/node-server.server')
+      const { prepareAuth } = await import('./auth/clerk-options.server')
+      prepareAuth()
       await serve(await loadAppBuild(), {
         clientDirectory: fileURLToPath(new URL('../client/', import.meta.url)),
       })
