@@ -108,7 +108,7 @@ const sessionRow = z.object({ user: z.string(), superuser: z.boolean() })
 /**
  * What every signed-in page needs of the database, in one round trip and within the deadline:
  * the session's user, the switch to quotebook_app that row-level security rests on, and the
- * table. Used by /healthz, and at start-up in production (http/node-server.server.ts).
+ * table. Used by /healthz, and at start-up in production (db/startup-check.server.ts).
  */
 export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
   const [rows] = await sql.transaction(
@@ -143,7 +143,7 @@ export const databaseUser = () =>
 /**
  * Lets go of every connection the client holds: the local transport's pools and the embedded
  * database, which is closed cleanly so its files stay consistent. Over HTTPS to Neon there is
- * nothing to close. For a clean shutdown (http/node-server.server.ts).
+ * nothing to close. For a clean shutdown (app/server.ts).
  */
 export async function closeDatabase(): Promise<void> {
   await closeLocalTransport()
