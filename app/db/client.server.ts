@@ -4,7 +4,8 @@ import { logLine } from '../http/log.server'
 import type { RouterContextProvider } from 'react-router'
 import { z } from 'zod'
 import { closeEmbeddedDatabases, EMBEDDED_OWNER, embeddedDatabase } from './embedded.server'
-import { closeLocalTransport, isLocalDatabaseUrl, localTransport } from './local-transport.server'
+import { closeLocalTransport } from './local-pool.server'
+import { isLocalDatabaseUrl, localTransport } from './local-transport.server'
 
 /**
  * The one database client. Which database it reaches is decided here, once, at start-up:

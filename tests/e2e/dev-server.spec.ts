@@ -95,9 +95,8 @@ test('`npm run dev` answers /sign-in with the headers the production server answ
 }) => {
   // The same server answers both; production (Playwright's web server, NODE_ENV=test) adds HSTS
   // only when NODE_ENV is production, and the CSP of development allows Vite's hot reload.
-  const [dev, production] = await Promise.all(
-    [origin, baseURL!].map((at) => fetch(`${at}/sign-in`, { redirect: 'manual' })),
-  )
+  const signIn = (at: string) => fetch(`${at}/sign-in`, { redirect: 'manual' })
+  const [dev, production] = [await signIn(origin), await signIn(baseURL!)]
   const names = (response: Response) =>
     [...response.headers.keys()].filter((name) => name !== 'strict-transport-security').sort()
   expect(dev.status).toBe(200)
