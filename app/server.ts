@@ -86,9 +86,9 @@ async function serve(
       import('./http/listen.server'),
     ])
   const { closeDatabase } = await import('./db/client.server')
-  // Vite's own messages (an error's stack, a reload) stay as they are for the developer; in
-  // production whatever a library writes becomes one line of the JSON log.
-  if (env.NODE_ENV !== 'development') routeConsoleToLog()
+  // Whatever a library writes becomes one line of the JSON log; under Vite its messages (an
+  // error's stack, a reload) stay as they are, for the developer.
+  if (!('vite' in assets)) routeConsoleToLog()
   plainEnvironment()
   if (env.NODE_ENV === 'production') {
     const { checkDatabaseAtStartup } = await import('./db/startup-check.server')
@@ -103,8 +103,8 @@ async function serve(
     strictPort: options.strictPort,
     onUpgrade: options.onUpgrade,
     onStopped: async () => {
-      await options.onStopped?.()
       await closeDatabase()
+      await options.onStopped?.()
     },
   })
 }

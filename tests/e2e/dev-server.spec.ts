@@ -11,6 +11,9 @@ import { freePort } from '../helpers/tcp-proxy'
 // empties the form they are typing in. `--force` makes Vite start as if node_modules/.vite were
 // empty; the embedded database starts in a new directory. Runs once, in the "dev" project.
 
+// One dev server for the file's tests, in order, in one worker.
+test.describe.configure({ mode: 'default' })
+
 const root = fileURLToPath(new URL('../..', import.meta.url))
 let server: ChildProcess
 let origin: string
