@@ -49,9 +49,9 @@ export default defineConfig(({ command }) => ({
   // Static files live under app/, since the top level holds only what the design card lists.
   publicDir: 'app/public',
   plugins: isVitest ? [] : [tailwindcss(), reactRouter(), precompressClientBuild()],
+  // `npm run dev` is the app's own server with Vite in middleware mode (app/dev-server.ts, which
+  // picks the port); Vite only watches and transforms.
   server: {
-    port: 5173,
-    strictPort: false,
     // Test output, the embedded database and the bench's builds are not the app's source: a file
     // written there must not reload the pages of a running dev server.
     watch: { ignored: ['**/tests/.artifacts/**', '**/.data/**', '**/.bench/**'] },

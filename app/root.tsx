@@ -17,15 +17,14 @@ import { ErrorPage, errorTitle } from './components/error-page'
 import { useNonce } from './components/nonce'
 import { SiteHeader } from './components/site-header'
 import { authMode } from './env.server'
-import { frontDoor } from './http/front-door.server'
 import { requestIdOf } from './http/request-context.server'
 import type { Route } from './+types/root'
 import { keepsData } from './quotes/home-view'
 import './app.css'
 
-// frontDoor stands in for the production server where there is none (see http/); then
-// clerkMiddleware() verifies the session of every request (see auth/session-user.server.ts).
-export const middleware: Route.MiddlewareFunction[] = [frontDoor, ...authMiddleware]
+// clerkMiddleware() verifies the session of every request (see auth/session-user.server.ts); the
+// server (app/server.ts) has given the request its identity and refused what no route takes.
+export const middleware: Route.MiddlewareFunction[] = [...authMiddleware]
 
 export async function loader(args: Route.LoaderArgs) {
   // Without a callback: with one, Clerk builds another auth object (and Backend API client) to

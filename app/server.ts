@@ -1,22 +1,121 @@
+import type { EventEmitter } from 'node:events'
 import { realpathSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { ServerBuild } from 'react-router'
+import type { ViteDevServer } from 'vite'
+import type { BrowserAssets } from './http/answer.server'
+import type { BuildSource } from './http/router-answer.server'
 
 /**
- * The production build's entry, `build/server/index.js` (see vite.config.ts):
+ * Where the app is put together: one server for production and development, which differ only
+ * in where the browser's files and React Router's build come from.
  *
  *   node build/server/index.js            serves the app (npm start)
  *   node build/server/index.js migrate    applies the migrations in sql/ (npm run db:migrate)
+ *   npm run dev                           app/dev-server.ts: Vite in middleware mode, then
+ *                                         `serveDevelopment` below, loaded through Vite
  *
- * Imported rather than run (the integration tests do), it starts nothing and only offers the
- * app's build. Each command loads only what it needs: migrating reads no app setting but the
- * database's, so a deploy can migrate before the app's other variables exist.
+ * Imported rather than run (the integration tests do), it starts nothing and offers the app's
+ * build and `answer`. Each command loads only what it needs: migrating reads no app setting but
+ * the database's, so a deploy can migrate before the app's other variables exist.
  */
 
 /** React Router's server build of the app: routes, entry and assets manifest. */
 export async function loadAppBuild(): Promise<ServerBuild> {
   // React Router's Vite plugin provides this module at build time.
   return import('virtual:react-router/server-build')
+}
+
+let webAnswer: Promise<(request: Request) => Promise<Response>> | undefined
+
+/**
+ * The app's answer to a web Request: what the server does once Node-level refusals are passed
+ * (identity, the cross-site refusal, React Router, the app's headers). For the integration tests.
+ */
+export async function answer(request: Request): Promise<Response> {
+  webAnswer ??= import('./http/router-answer.server').then(async (web) =>
+    web.webAnswer(web.routerAnswer(await loadAppBuild())),
+  )
+  return (await webAnswer)(request)
+}
+
+/**
+ * `npm run dev`: the same server, with Vite's middlewares for the browser's modules and hot
+ * reload, and React Router's build loaded through Vite per request, so an edit shows on the next.
+ * `upgrades` receives the server's WebSocket upgrades, which Vite's hot reload listens for.
+ */
+export async function serveDevelopment(
+  vite: ViteDevServer,
+  { strictPort, upgrades }: { strictPort: boolean; upgrades: EventEmitter },
+): Promise<string> {
+  const server = await serve(
+    () => vite.ssrLoadModule('virtual:react-router/server-build') as Promise<ServerBuild>,
+    { vite: vite.middlewares },
+    {
+      strictPort,
+      onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        upgrades.emit('upgrade', req, socket, head),
+      onStopped: () => vite.close(),
+    },
+  )
+  const { address, port } = server.address() as AddressInfo
+  // Every interface: the browser on this machine reaches it as localhost.
+  const host = address === '::' || address === '0.0.0.0' ? 'localhost' : address
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
+}
+
+async function serve(
+  build: BuildSource,
+  assets: BrowserAssets,
+  options: {
+    strictPort?: boolean
+    onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+    onStopped?: () => Promise<void>
+  } = {},
+) {
+  const [
+    { env },
+    { plainEnvironment },
+    { prepareAuth },
+    { routeConsoleToLog },
+    { nodeAnswer },
+    router,
+    listening,
+  ] = await Promise.all([
+    import('./env.server'),
+    import('./auth/plain-environment.server'),
+    import('./auth/clerk-options.server'),
+    import('./http/log.server'),
+    import('./http/answer.server'),
+    import('./http/router-answer.server'),
+    import('./http/listen.server'),
+  ])
+  const { closeDatabase } = await import('./db/client.server')
+  // Whatever a library writes becomes one line of the JSON log; under Vite its messages (an
+  // error's stack, a reload) stay as they are, for the developer.
+  if (!('vite' in assets)) routeConsoleToLog()
+  plainEnvironment()
+  prepareAuth()
+  if (env.NODE_ENV === 'production') {
+    const { checkDatabaseAtStartup } = await import('./db/startup-check.server')
+    if (!(await checkDatabaseAtStartup())) {
+      await closeDatabase()
+      process.exit(1)
+    }
+  }
+  return listening.listen(nodeAnswer(router.routerAnswer(build), assets), {
+    port: env.PORT,
+    host: env.HOST,
+    strictPort: options.strictPort,
+    onUpgrade: options.onUpgrade,
+    onStopped: async () => {
+      await closeDatabase()
+      await options.onStopped?.()
+    },
+  })
 }
 
 // Compared as real paths: a release layout often starts the server through a symlink
@@ -37,11 +136,9 @@ if (runAsCommand) {
     // `npm start` serves for production unless NODE_ENV says otherwise, as react-router-serve did.
     process.env.NODE_ENV ??= 'production'
     try {
-      const { serve } = await import('./http/node-server.server')
-      const { prepareAuth } = await import('./auth/clerk-options.server')
-      prepareAuth()
+      const { loadStaticFiles } = await import('./http/static-files.server')
       await serve(await loadAppBuild(), {
-        clientDirectory: fileURLToPath(new URL('../client/', import.meta.url)),
+        files: loadStaticFiles(fileURLToPath(new URL('../client/', import.meta.url))),
       })
     } catch (error) {
       // A setting to fix (env.server.ts): what to do, without a stack; anything else as it is.

@@ -4,7 +4,8 @@ import { logLine } from '../http/log.server'
 import { createContext, type RouterContextProvider } from 'react-router'
 import { z } from 'zod'
 import { closeEmbeddedDatabases, EMBEDDED_OWNER, embeddedDatabase } from './embedded.server'
-import { closeLocalTransport, isLocalDatabaseUrl, localTransport } from './local-transport.server'
+import { closeLocalTransport } from './local-pool.server'
+import { isLocalDatabaseUrl, localTransport } from './local-transport.server'
 
 /**
  * The one database client. Which database it reaches is decided here, once, at start-up:
@@ -108,7 +109,7 @@ const sessionRow = z.object({ user: z.string(), superuser: z.boolean() })
 /**
  * What every signed-in page needs of the database, in one round trip and within the deadline:
  * the session's user, the switch to quotebook_app that row-level security rests on, and the
- * table. Used by /healthz, and at start-up in production (http/node-server.server.ts).
+ * table. Used by /healthz, and at start-up in production (db/startup-check.server.ts).
  */
 export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
   const [rows] = await sql.transaction(
@@ -143,7 +144,7 @@ export const databaseUser = () =>
 /**
  * Lets go of every connection the client holds: the local transport's pools and the embedded
  * database, which is closed cleanly so its files stay consistent. Over HTTPS to Neon there is
- * nothing to close. For a clean shutdown (http/node-server.server.ts).
+ * nothing to close. For a clean shutdown (app/server.ts).
  */
 export async function closeDatabase(): Promise<void> {
   await closeLocalTransport()

@@ -180,7 +180,6 @@ export function embeddedDatabase(
     instance = start(key, dataDir, options.migrate ?? true)
     instances.set(key, instance)
     instance.catch(() => instances.delete(key))
-    if (instances.size === 1 && import.meta.env?.DEV) closeOnSignals()
   }
   return instance
 }
@@ -190,15 +189,4 @@ export async function closeEmbeddedDatabases(): Promise<void> {
   const open = [...instances.values()]
   instances.clear()
   await Promise.allSettled(open.map(async (instance) => (await instance).close()))
-}
-
-// Under `react-router dev` nothing else closes the database when Ctrl-C stops the process. The
-// production server closes it itself once in-flight requests are done (http/node-server.server.ts).
-function closeOnSignals() {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      // Close PGlite cleanly so its files are consistent, then exit as the signal would have.
-      void closeEmbeddedDatabases().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
-    })
-  }
 }

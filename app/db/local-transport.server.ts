@@ -1,5 +1,22 @@
-import { connect } from 'node:net'
 import postgres from 'postgres'
+import {
+  type ConnectionPool,
+  connectionFailure,
+  poolFor,
+  sendCancelRequest,
+} from './local-pool.server'
+import {
+  answer,
+  errorBody,
+  isolationLevels,
+  MAX_PARAMETERS,
+  MAX_REQUEST_BYTES,
+  MAX_RESPONSE_BYTES,
+  type NeonQuery,
+  type NeonRequest,
+  postgresErrorResponse,
+  startTransaction,
+} from './neon-protocol.server'
 
 /**
  * Neon's SQL-over-HTTP protocol, served in-process against a local Postgres through postgres.js.
@@ -21,27 +38,6 @@ import postgres from 'postgres'
  *   the 10 MiB limits;
  * - `command` is the first word of the command tag, and `rowCount` null when the tag has none.
  */
-
-interface NeonQuery {
-  query: string
-  params?: (string | null)[]
-}
-
-type NeonRequest = NeonQuery | { queries: NeonQuery[] }
-
-const isolationLevels: Record<string, string> = {
-  ReadUncommitted: 'read uncommitted',
-  ReadCommitted: 'read committed',
-  RepeatableRead: 'repeatable read',
-  Serializable: 'serializable',
-}
-
-// The most parameters postgres.js sends with one statement.
-const MAX_PARAMETERS = 65_533
-
-// Neon's defaults for sql_over_http_max_request_size_bytes and ..._max_response_size_bytes.
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024
-const MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
 // postgres.js reads `simple` (src/index.js, unsafe()): true sends a Query message (the simple
 // protocol), false Parse/Bind/Execute. Its type declarations leave the option out. unsafe()
@@ -72,10 +68,6 @@ const DEALLOCATE_FROM_SQL = `do $$ declare statement record; begin
 // DISCARD ALL. Cast wide: a false match only costs a connection.
 const touchesPreparedStatements = /\b(?:prepare|deallocate|discard)\b/i
 
-// How many distinct query texts a pool keeps prepared; past it, texts go unprepared. The app's
-// own queries are a few fixed texts.
-const MAX_PREPARED_TEXTS = 200
-
 // Why postgres.js retries a prepared statement that went stale: dropped, or its table altered
 // (a migration while the server runs). In a transaction the retry cannot succeed.
 // (transformAssignedExpr: a column's type changed under a kept INSERT or UPDATE.)
@@ -85,170 +77,12 @@ const staleStatementRoutines = new Set([
   'transformAssignedExpr',
 ])
 
-// postgres.js parses and serializes values by type OID; the driver must see Postgres' own text
-// and send its own text, so every built-in conversion becomes the identity. Array types get no
-// parser either, because `fetch_types: false` skips the catalogue lookup that would add them.
-const identity = (value: unknown) => value
-const asText = (oids: number[], to = 0) => ({
-  to,
-  from: oids,
-  serialize: identity,
-  parse: identity,
-})
-const rawText = {
-  string: asText([], 25),
-  number: asText([21, 23, 26, 700, 701]),
-  json: asText([114, 3802], 114),
-  boolean: asText([16], 16),
-  date: asText([1082, 1114, 1184], 1184),
-  bytea: asText([17], 17),
-}
-
 const localHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 
 /** True for a connection string that points at this machine: a loopback host or a unix socket. */
 export function isLocalDatabaseUrl(connectionString: string): boolean {
   const url = new URL(connectionString)
   return localHosts.has(url.hostname) || (url.searchParams.get('host') ?? '').startsWith('/')
-}
-
-/** One connection to the database, used by one request at a time. */
-interface Connection {
-  sql: postgres.Sql
-  /** Not yet used since postgres.js opened its socket (it opens a new one after an idle close). */
-  freshSocket: boolean
-  /** Whether the connection must not serve another request (its reset failed). */
-  spoiled: boolean
-}
-
-/**
- * Connections to one database, each a postgres.js client of its own (max 1), so that one can be
- * destroyed without touching the others, and a transaction can be sent as plain statements.
- * As many as the URL's `max` says (the embedded database's URL says 1), else 10.
- *
- * Each connection keeps the statements with parameters it has run prepared (postgres.js names
- * and caches them), so the next run of the same text is one round trip (Bind and Execute), where
- * it would otherwise wait for its own Parse and Describe first: for a page, 4 round trips to
- * Postgres instead of 8.
- * Neon's proxy prepares nothing across requests. The app's queries cannot tell the difference;
- * the kept statements do show in pg_prepared_statements (see RESET_SESSION for the app's own).
- */
-class ConnectionPool {
-  private readonly idle: Connection[] = []
-  private readonly waiting: ((connection: Connection | Error) => void)[] = []
-  private readonly preparedTexts = new Set<string>()
-  private open = 0
-  private ended = false
-  private readonly size: number
-
-  /** The user the connection string logs in as. */
-  readonly user: string
-
-  /**
-   * Makes the session's user the URL's again. Without a parameter, so that it is sent whole with
-   * the reset and BEGIN, and is never a kept statement that could go stale (on PGlite, a
-   * DEALLOCATE ALL from any socket reaches it). The user is the operator's setting, quoted as a
-   * literal (standard_conforming_strings is on: the reset before it restores the default).
-   */
-  readonly restoreUser: string
-
-  constructor(readonly connectionString: string) {
-    const url = new URL(connectionString)
-    this.size = Number(url.searchParams.get('max')) || 10
-    this.user = decodeURIComponent(url.username) || 'postgres'
-    this.restoreUser = `select set_config('session_authorization', '${this.user.replaceAll("'", "''")}', false)`
-  }
-
-  /**
-   * Whether a text is kept prepared: one with parameters, among the first MAX_PREPARED_TEXTS
-   * such texts. One without parameters gains nothing from it: postgres.js sends it unnamed, in
-   * one go, without waiting for a Describe.
-   */
-  mayPrepare(text: string, parameters: number): boolean {
-    if (parameters === 0) return false
-    if (this.preparedTexts.has(text)) return true
-    if (this.preparedTexts.size >= MAX_PREPARED_TEXTS) return false
-    this.preparedTexts.add(text)
-    return true
-  }
-
-  private connect(): Connection {
-    this.open += 1
-    const connection = { spoiled: false, freshSocket: true } as Connection
-    connection.sql = postgres(this.connectionString, {
-      max: 1,
-      types: rawText,
-      fetch_types: false,
-      // Per query: see mayPrepare.
-      prepare: true,
-      onnotice: () => {},
-      // postgres.js opens a new socket for the next query; its statements start anew.
-      onclose: () => {
-        connection.freshSocket = true
-      },
-      idle_timeout: 30,
-      connect_timeout: 5,
-    })
-    return connection
-  }
-
-  acquire(signal: AbortSignal | null | undefined): Promise<Connection> {
-    if (this.ended) return Promise.reject(new Error('The local transport was closed'))
-    const ready = this.idle.pop()
-    if (ready) return Promise.resolve(ready)
-    if (this.open < this.size) return Promise.resolve(this.connect())
-    return new Promise((resolve, reject) => {
-      const hand = (connection: Connection | Error) => {
-        signal?.removeEventListener('abort', giveUp)
-        if (connection instanceof Error) reject(connection)
-        else resolve(connection)
-      }
-      const giveUp = () => {
-        this.waiting.splice(this.waiting.indexOf(hand), 1)
-        reject(signal!.reason)
-      }
-      signal?.addEventListener('abort', giveUp, { once: true })
-      this.waiting.push(hand)
-    })
-  }
-
-  release(connection: Connection) {
-    if (this.ended || connection.spoiled) {
-      this.destroy(connection)
-      return
-    }
-    const next = this.waiting.shift()
-    if (next) next(connection)
-    else this.idle.push(connection)
-  }
-
-  /** Closes the connection at once, whatever it is doing, and lets a waiting request open one. */
-  destroy(connection: Connection) {
-    this.open -= 1
-    void connection.sql.end({ timeout: 0 }).catch(() => {})
-    const next = this.ended ? undefined : this.waiting.shift()
-    if (next) next(this.connect())
-  }
-
-  /** Closes the idle connections now; a busy one closes when its request releases it. */
-  async end() {
-    this.ended = true
-    for (const hand of this.waiting.splice(0)) hand(new Error('The local transport was closed'))
-    const all = this.idle.splice(0)
-    this.open -= all.length
-    await Promise.all(all.map((connection) => connection.sql.end({ timeout: 1 })))
-  }
-}
-
-const pools = new Map<string, ConnectionPool>()
-
-function poolFor(connectionString: string): ConnectionPool {
-  let pool = pools.get(connectionString)
-  if (pool === undefined) {
-    pool = new ConnectionPool(connectionString)
-    pools.set(connectionString, pool)
-  }
-  return pool
 }
 
 /** The query in flight on a connection, so an abort can cancel it. */
@@ -291,16 +125,6 @@ async function run({ sql, pool, inFlight }: Session, { query, params = [] }: Neo
   }
 }
 
-/** START TRANSACTION as Neon builds it: an option only for a header that is exactly `true`. */
-function startTransaction(headers: Headers): string {
-  const options: string[] = []
-  const level = headers.get('Neon-Batch-Isolation-Level')
-  if (level !== null) options.push(`isolation level ${isolationLevels[level]}`)
-  if (headers.get('Neon-Batch-Read-Only') === 'true') options.push('read only')
-  if (headers.get('Neon-Batch-Deferrable') === 'true') options.push('deferrable')
-  return `start transaction ${options.join(', ')}`.trim()
-}
-
 /**
  * A transaction as Neon's proxy sends it: BEGIN (with the connection's reset, in one write),
  * then each statement once the one before it has answered, then COMMIT once all have
@@ -323,71 +147,6 @@ async function runBatch(session: Session, headers: Headers, queries: NeonQuery[]
     if (connectionFailure(error) === null) await sql.unsafe('rollback', [], SIMPLE).catch(() => {})
     throw error
   }
-}
-
-// Neon's error body: these 17 keys, always, in this order; absent fields are null, and
-// `code` and `severity` are "" when there is no Postgres error behind the message.
-type ErrorBody = Record<
-  | 'message'
-  | 'code'
-  | 'detail'
-  | 'hint'
-  | 'position'
-  | 'internalPosition'
-  | 'internalQuery'
-  | 'severity'
-  | 'where'
-  | 'table'
-  | 'column'
-  | 'schema'
-  | 'dataType'
-  | 'constraint'
-  | 'file'
-  | 'line'
-  | 'routine',
-  string | null
->
-
-function errorBody(message: string, error?: postgres.PostgresError): ErrorBody {
-  const field = (name: string) => {
-    const value = (error as unknown as Record<string, unknown> | undefined)?.[name]
-    return value === undefined || value === null ? null : String(value)
-  }
-  return {
-    message,
-    code: field('code') ?? '',
-    detail: field('detail'),
-    hint: field('hint'),
-    position: field('position'),
-    internalPosition: field('internal_position'),
-    internalQuery: field('internal_query'),
-    severity: field('severity') ?? '',
-    where: field('where'),
-    table: field('table_name'),
-    column: field('column_name'),
-    schema: field('schema_name'),
-    dataType: field('data_type_name'),
-    constraint: field('constraint_name'),
-    file: field('file'),
-    line: field('line'),
-    routine: field('routine'),
-  }
-}
-
-const answer = (status: number, body: unknown) => Response.json(body, { status })
-
-/** A Postgres error as Neon's proxy answers it, by the phase it happened in. */
-function postgresErrorResponse(error: postgres.PostgresError, connectionString: string) {
-  // Neon checks the password itself and says no more than this, for a wrong password and for a
-  // user that does not exist alike.
-  if (error.code.startsWith('28')) {
-    const user = decodeURIComponent(new URL(connectionString).username)
-    return answer(400, errorBody(`password authentication failed for user '${user}'`))
-  }
-  // Other failures while connecting (too many connections, starting up) are 500; an unknown
-  // database, like every error of a query, is 400.
-  const connecting = error.code === '53300' || error.code === '57P03'
-  return answer(connecting ? 500 : 400, errorBody(error.message, error))
 }
 
 /**
@@ -531,46 +290,6 @@ async function answerOnConnection(
   }
 }
 
-function connectionFailure(error: unknown): 'connect' | 'lost' | null {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string') return null
-  if (/^(ECONNREFUSED|ENOENT|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT)$/.test(code)) {
-    return 'connect'
-  }
-  if (/^(ECONNRESET|EPIPE|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED)$/.test(code)) {
-    return 'lost'
-  }
-  return null
-}
-
-/**
- * Postgres' CancelRequest for the backend running a statement, on a connection of its own, as
- * Neon's proxy sends it. Its failures are ignored: the connection is cut either way. (postgres.js'
- * own cancel() leaves an error of that connection unhandled, which would end the process.)
- */
-function sendCancelRequest(
-  connectionString: string,
-  { pid, secret }: { pid: number; secret: number },
-) {
-  const url = new URL(connectionString)
-  const socketDir = url.searchParams.get('host')
-  const port = Number(url.port) || 5432
-  const socket = socketDir?.startsWith('/')
-    ? connect(`${socketDir}/.s.PGSQL.${port}`)
-    : connect(port, url.hostname.replace(/^\[|\]$/g, ''))
-  socket.on('error', () => socket.destroy())
-  socket.setTimeout(5_000, () => socket.destroy())
-  socket.once('connect', () => {
-    const request = Buffer.alloc(16)
-    request.writeInt32BE(16, 0)
-    request.writeInt32BE(80877102, 4)
-    // The key is two 32-bit words; postgres.js may read the secret as unsigned (above 2^31).
-    request.writeUInt32BE(pid >>> 0, 8)
-    request.writeUInt32BE(secret >>> 0, 12)
-    socket.end(request)
-  })
-}
-
 function abortable<T>(work: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
   if (!signal) return work
   return new Promise<T>((resolve, reject) => {
@@ -579,11 +298,4 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | null | undefined):
     signal.addEventListener('abort', onAbort, { once: true })
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
-}
-
-/** Closes every pool, so a process (or a test) can exit without waiting for idle timeouts. */
-export async function closeLocalTransport(): Promise<void> {
-  const open = [...pools.values()]
-  pools.clear()
-  await Promise.all(open.map((pool) => pool.end()))
 }

@@ -18,7 +18,10 @@ const areas: [RegExp, string][] = [
   [/react-dom/, 'React rendering (react-dom/server)'],
   [/node_modules\/react-router\b|@react-router\/node/, 'React Router (routing, data, streams)'],
   [/@clerk|clerk/, 'Clerk (clerkMiddleware, token verification)'],
-  [/postgres|@neondatabase|local-transport|pglite/, 'Database client and transport'],
+  [
+    /postgres|@neondatabase|local-transport|local-pool|neon-protocol|pglite/,
+    'Database client and transport',
+  ],
   [/jose|crypto/, 'JWT and crypto'],
   [/build\/server|\/app\//, 'The app’s own code'],
   [/^node:|internal\//, 'Node internals (HTTP, streams, timers)'],

@@ -11,6 +11,9 @@ import { freePort } from '../helpers/tcp-proxy'
 // empties the form they are typing in. `--force` makes Vite start as if node_modules/.vite were
 // empty; the embedded database starts in a new directory. Runs once, in the "dev" project.
 
+// One dev server for the file's tests, in order, in one worker.
+test.describe.configure({ mode: 'default' })
+
 const root = fileURLToPath(new URL('../..', import.meta.url))
 let server: ChildProcess
 let origin: string
@@ -88,4 +91,27 @@ test('a cold `npm run dev` never reloads the page under a newcomer typing', asyn
   await expect(quoteField(page)).toHaveValue('Edited on a cold start')
   expect(await sameDocument(), 'the page was reloaded').toBe(true)
   expect(output).not.toMatch(/optimized dependencies changed|page reload/)
+})
+
+test('`npm run dev` answers /sign-in with the headers the production server answers it with', async ({
+  baseURL,
+}) => {
+  // The same server answers both; production (Playwright's web server, NODE_ENV=test) adds HSTS
+  // only when NODE_ENV is production, and the CSP of development allows Vite's hot reload.
+  const signIn = (at: string) => fetch(`${at}/sign-in`, { redirect: 'manual' })
+  const [dev, production] = [await signIn(origin), await signIn(baseURL!)]
+  const names = (response: Response) =>
+    [...response.headers.keys()].filter((name) => name !== 'strict-transport-security').sort()
+  expect(dev.status).toBe(200)
+  expect(production.status).toBe(200)
+  expect(names(dev)).toEqual(names(production))
+  expect(dev.headers.get('Cache-Control')).toBe('private, no-store')
+  expect(production.headers.get('Cache-Control')).toBe('private, no-store')
+  const directives = (response: Response) =>
+    response.headers
+      .get('Content-Security-Policy')!
+      .split('; ')
+      .map((directive) => directive.split(' ')[0])
+  expect(directives(dev)).toEqual(directives(production))
+  expect(dev.headers.get('Content-Security-Policy')).toMatch(/connect-src 'self' ws:/)
 })

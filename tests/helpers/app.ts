@@ -1,19 +1,17 @@
-import { createRequestHandler, type ServerBuild } from 'react-router'
-
 export const ORIGIN = 'http://localhost'
 
 /**
- * The app's real request handler over the production build (made by build.ts), with the
- * environment this test file set before calling it. Middleware, loaders and actions all run.
+ * The app's answer to a web Request over the production build (made by build.ts), with the
+ * environment this test file set before calling it: what the production server does once its
+ * Node-level refusals are passed (the request's identity, the cross-site refusal, React Router
+ * with its middleware, loaders and actions, the app's headers). See app/server.ts `answer`.
  */
 export async function appHandler(): Promise<(request: Request) => Promise<Response>> {
   // @ts-expect-error The build is plain JavaScript, made by the global setup (build.ts).
-  const { loadAppBuild } = (await import('../../build/server/index.js')) as {
-    loadAppBuild(): Promise<ServerBuild>
+  const { answer } = (await import('../../build/server/index.js')) as {
+    answer(request: Request): Promise<Response>
   }
-  const build = await loadAppBuild()
-  const handler = createRequestHandler(build, 'production')
-  return (request) => handler(request)
+  return answer
 }
 
 /** A `Cookie` header from name=value pairs. */

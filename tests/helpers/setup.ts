@@ -1,5 +1,5 @@
 import { afterAll, afterEach, expect } from 'vitest'
-import { closeLocalTransport } from '../../app/db/local-transport.server'
+import { closeLocalTransport } from '../../app/db/local-pool.server'
 import { isLoopback } from './loopback.mjs'
 
 // No test may reach a host other than this machine: Clerk and Neon are not reachable here, and a

@@ -205,7 +205,7 @@ const cases: Record<string, Case> = {
   'a cross-site POST with Origin': {
     send: (user) =>
       post('/?index', { intent: 'delete' }, user.cookies, { Origin: 'https://evil.example' }),
-    status: 400,
+    status: 403,
   },
 }
 

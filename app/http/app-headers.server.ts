@@ -1,22 +1,14 @@
-import type { MiddlewareFunction } from 'react-router'
 import { authMode, clerkFrontendApi, env } from '../env.server'
-import {
-  appOrigin,
-  newRequestIdentity,
-  type RequestIdentity,
-  requestIdentityContext,
-} from './request-context.server'
+import type { RequestIdentity } from './request-context.server'
 
 /**
- * What every request gets before any route runs: its identity (an id and a CSP nonce), the
- * public origin it is judged by, the cross-site check that React Router's own leaves open, and
- * the headers every response carries.
- * The production server (http/node-server.server.ts) does it; the `frontDoor` middleware below
- * does the same where there is no such server. Everything but the nonce and the id is computed
- * once, at start-up.
+ * The headers every response of the app carries, as Node's writeHead takes them (a flat list of
+ * names and values): the fixed ones, the request's CSP with its nonce, and its id. Everything but
+ * the nonce and the id is computed once, at start-up.
  */
 
 const development = env.NODE_ENV === 'development'
+const production = env.NODE_ENV === 'production'
 
 function contentSecurityPolicy(nonce: string): string {
   // Clerk's browser SDK loads from its Frontend API and renders a CAPTCHA from Cloudflare; those
@@ -58,7 +50,7 @@ const fixedHeaders: [string, string][] = [
     'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
   ],
   ['Cross-Origin-Opener-Policy', 'same-origin'],
-  ...(env.NODE_ENV === 'production'
+  ...(production
     ? [['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as [string, string]]
     : []),
 ]
@@ -84,50 +76,53 @@ export const appHeaderNames: ReadonlySet<string> = new Set(
     .map((name) => name.toLowerCase()),
 )
 
-function applyAppHeaders(headers: Headers, identity: RequestIdentity) {
-  const list = appHeaderList(identity)
-  for (let index = 0; index < list.length; index += 2) headers.set(list[index]!, list[index + 1]!)
-  headers.delete('X-Powered-By')
-}
+// Headers the app sets on every response, whose value from a route is replaced, and one no
+// response carries.
+const replacedHeaders = new Set([...appHeaderNames, 'x-powered-by'])
+// What Node would refuse to write: a control character in a header value would otherwise
+// throw in writeHead (Clerk copies parts of a token, which anyone can forge, into one).
+const unwritableValue = /[^\t\x20-\x7e\x80-\xff]/
 
-const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-
-/**
- * A state-changing request sent from another site. React Router refuses a cross-origin action on
- * a page, but not on a resource route (such as /sign-out); this refuses both. A browser that
- * sends no Origin still says where the request came from in Sec-Fetch-Site. Server-to-server
- * callers (Clerk's webhook) send neither.
- */
-export function isCrossSiteWrite(
-  method: string,
-  headers: Pick<Headers, 'get'>,
-  origin: string,
-): boolean {
-  if (!stateChanging.has(method)) return false
-  const sentOrigin = headers.get('Origin')
-  return (
-    (sentOrigin !== null && sentOrigin !== origin) || headers.get('Sec-Fetch-Site') === 'cross-site'
-  )
-}
-
-export const CROSS_SITE_REFUSAL = 'Cross-site form posts are not accepted.'
+export const CLOSE = ['Connection', 'close']
 
 /**
- * What the production server does for every request before React Router sees it (a request id,
- * a nonce, the cross-site check, the app's headers), for where there is no such server: under
- * `react-router dev`, and in the integration tests that call the build's handler directly. Behind
- * the production server the request already has its identity, and this passes it through.
+ * The headers of a response from React Router, as Node writes them: the app's headers, each
+ * Set-Cookie on its own, `Cache-Control: private, no-store` unless the route chose a policy
+ * (every page depends on who is signed in), and in production none of Clerk's `x-clerk-*`
+ * diagnostics, which tell whoever forges a token why it was refused. A 405 says what is allowed:
+ * React Router answers one only to a POST to a route without an action (no other method reaches
+ * it), and such a route takes GET and HEAD.
  */
-export const frontDoor: MiddlewareFunction<Response> = async ({ request, context }, next) => {
-  if (context.get(requestIdentityContext) !== null) return next()
-  const identity = newRequestIdentity()
-  context.set(requestIdentityContext, identity)
-  const response = isCrossSiteWrite(request.method, request.headers, appOrigin(request))
-    ? new Response(CROSS_SITE_REFUSAL, {
-        status: 403,
-        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-      })
-    : await next()
-  applyAppHeaders(response.headers, identity)
-  return response
+export function routerHeaderList(
+  { status, headers }: Response,
+  identity: RequestIdentity,
+  close: boolean,
+): string[] {
+  const raw = appHeaderList(identity)
+  if (status === 405 && !headers.has('Allow')) raw.push('Allow', 'GET, HEAD')
+  // Iterating Headers yields each Set-Cookie on its own, as HTTP needs.
+  for (const [name, value] of headers) {
+    if (replacedHeaders.has(name) || unwritableValue.test(value)) continue
+    if (production && name.startsWith('x-clerk-')) continue
+    raw.push(name, value)
+  }
+  if (!headers.has('Cache-Control')) raw.push('Cache-Control', 'private, no-store')
+  if (close) raw.push(...CLOSE)
+  return raw
+}
+
+/** The headers of a short plain-text answer the server makes itself (a refusal), never cached. */
+export function plainHeaderList(
+  status: number,
+  body: string,
+  identity: RequestIdentity,
+  headers: string[] = [],
+): string[] {
+  const raw = appHeaderList(identity)
+  raw.push(...headers, 'Cache-Control', 'no-store')
+  if (status !== 204) {
+    raw.push('Content-Type', 'text/plain; charset=utf-8')
+    raw.push('Content-Length', String(Buffer.byteLength(body)))
+  }
+  return raw
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { appHeaderList, appHeaderNames } from './front-door.server'
+import { appHeaderList, appHeaderNames } from './app-headers.server'
 import { newRequestIdentity } from './request-context.server'
 
 describe('newRequestIdentity', () => {
