@@ -173,7 +173,8 @@ test.describe('error pages of forms no page sends', () => {
     user: _,
   }) => {
     await page.goto('/')
-    // Forms no page of the app sends: an unknown intent, and a body over the server's limit.
+    // Forms no page of the app sends, to the old address of its forms: an unknown intent, and a
+    // body over the server's limit.
     for (const [fields, status, heading] of [
       [{ intent: 'launch' }, 400, 'That request was not understood'],
       [{ intent: 'save', quote: 'x'.repeat(20_000) }, 413, 'Too much at once'],

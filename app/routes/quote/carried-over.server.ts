@@ -57,7 +57,7 @@ const options = { path: '/', httpOnly: true, sameSite: 'lax' as const, secrets: 
 const storeWith = (name: string, secure: boolean) => {
   const cookie = createCookie(name, { ...options, secure })
   return {
-    name: cookie.name,
+    cookie,
     ...createCookieSessionStorage<{ draft: StoredDraft }, { status: Status }>({ cookie }),
   }
 }
@@ -97,7 +97,7 @@ export async function readCarryOver(request: Request): Promise<CarryOver> {
   return {
     request,
     session,
-    sent: sentCookie(header, store.name),
+    sent: sentCookie(header, store.cookie.name),
     draft,
     status: typeof status === 'string' && statuses.includes(status) ? status : null,
   }
@@ -169,13 +169,15 @@ export async function keepDraft(request: Request, { user, text, basedOn }: Draft
   const until = nowSeconds() + DRAFT_SECONDS
   const all = [...text]
   let kept = all.slice(0, DRAFT_MAX_CODE_POINTS)
+  const { cookie } = storeOf(request)
   for (;;) {
     const cut = kept.length < all.length
     carried.session.set('draft', { user, text: kept.join(''), basedOn, cut, until })
-    const headers = await carryOverHeaders(carried)
+    // Measured as commitSession writes it, which throws for a cookie a browser would drop.
+    const header = await cookie.serialize(carried.session.data, { maxAge: DRAFT_SECONDS })
     // Characters JSON escapes (controls, quotes) grow the cookie: shorten the draft until a
     // browser keeps it, rather than lose all of it.
-    if (headers.get('Set-Cookie')!.length <= MAX_COOKIE_BYTES || kept.length === 0) return headers
+    if (header.length <= MAX_COOKIE_BYTES || kept.length === 0) return carryOverHeaders(carried)
     kept = kept.slice(0, Math.floor(kept.length * 0.9))
   }
 }
