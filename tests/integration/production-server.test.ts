@@ -479,7 +479,7 @@ describe('every response carries the app’s headers and a request id', () => {
         server
           .logLines()
           .slice(before)
-          .find((line) => line.method === 'POST' && line.path === '/'),
+          .find((line) => line.method === 'POST' && line.path === '/edit'),
       )
       .toMatchObject({ status: null, aborted: true })
   })

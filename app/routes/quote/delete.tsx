@@ -41,7 +41,7 @@ export async function action(args: Route.ActionArgs) {
   }
   if (!deleted.made) {
     return refuse(
-      { intent: 'delete', error: CHANGED_ELSEWHERE.delete, newer: deleted.current },
+      { change: 'delete', error: CHANGED_ELSEWHERE.delete, newer: deleted.current },
       409,
     )
   }

@@ -42,7 +42,7 @@ export async function action(args: Route.ActionArgs) {
     // a quote saved meanwhile is shown before it is replaced.
     const issue = form.error.issues[0]!
     const error = issue.path[0] === 'version' ? OUT_OF_DATE_FORM : issue.message
-    return refuse({ intent: 'save', error, typed, basedOn: versionOrNone(fields.version) }, 400)
+    return refuse({ change: 'save', error, typed, basedOn: versionOrNone(fields.version) }, 400)
   }
   const { quote, basedOn } = form.data
   let saved
@@ -51,7 +51,7 @@ export async function action(args: Route.ActionArgs) {
   } catch (error) {
     const failure = databaseFailure(error, args, 'saved')
     return refuse(
-      { intent: 'save', error: failure.message, typed, basedOn: basedOn ?? '' },
+      { change: 'save', error: failure.message, typed, basedOn: basedOn ?? '' },
       failure.status,
     )
   }
@@ -60,7 +60,7 @@ export async function action(args: Route.ActionArgs) {
     const { current } = saved
     const error = current ? CHANGED_ELSEWHERE.save : CHANGED_ELSEWHERE.saveDeleted
     const basedOnNow = current?.version ?? ''
-    return refuse({ intent: 'save', error, typed, basedOn: basedOnNow, newer: current }, 409)
+    return refuse({ change: 'save', error, typed, basedOn: basedOnNow, newer: current }, 409)
   }
   const headers = await afterChange(request, 'saved', { forgetDraft: true })
   return redirect('/', { status: 303, headers })

@@ -109,7 +109,7 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   // A save refused because the database is down is followed by a page load that fails too; the
   // text the user sent is still in the save's action data, so the error page offers it again.
   const refused = useRoute('routes/quote/edit')?.actionData as Refusal | undefined
-  const kept = refused?.intent === 'save' ? refused : undefined
+  const kept = refused?.change === 'save' ? refused : undefined
   return (
     <ErrorPage error={error}>
       {kept ? (

@@ -107,7 +107,7 @@ describe('the forms', () => {
     expect(parseSave({ quote: 'Words', version: '' }).data?.basedOn).toBeNull()
     expect(parseSave({ quote: 'Words' }).data?.basedOn).toBeUndefined()
     // Other fields (an old page's `intent`, a user id) are ignored.
-    expect(parseSave({ quote: 'Words', intent: 'save', user_id: 'x' }).success).toBe(true)
+    expect(parseSave({ quote: 'Words', change: 'save', user_id: 'x' }).success).toBe(true)
   })
 
   test('a save refused: the field and the message for the person typing', () => {

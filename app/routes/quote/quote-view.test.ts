@@ -56,7 +56,7 @@ describe('quoteView', () => {
   test('refused text: the form with what was typed and why', () => {
     const screen = quoteView({
       ...saved,
-      refused: { intent: 'save', error: 'Too long', typed: 'Typed words', basedOn: V1 },
+      refused: { change: 'save', error: 'Too long', typed: 'Typed words', basedOn: V1 },
     })
     expect(screen.view).toEqual({
       kind: 'form',
@@ -72,7 +72,7 @@ describe('quoteView', () => {
       ...saved,
       requested: 'edit',
       refused: {
-        intent: 'save',
+        change: 'save',
         error: 'Changed elsewhere',
         typed: 'Mine',
         basedOn: V2,
@@ -91,7 +91,7 @@ describe('quoteView', () => {
     const deleted = quoteView({
       ...saved,
       refused: {
-        intent: 'save',
+        change: 'save',
         error: 'Deleted elsewhere',
         typed: 'Mine',
         basedOn: '',
@@ -106,7 +106,7 @@ describe('quoteView', () => {
       quoteView({
         ...saved,
         requested: 'confirm-delete',
-        refused: { intent: 'delete', error: 'Changed', newer: { text: 'Theirs', version: V2 } },
+        refused: { change: 'delete', error: 'Changed', newer: { text: 'Theirs', version: V2 } },
       }).view,
     ).toEqual({ kind: 'confirm-delete', text: 'Theirs', version: V2, error: 'Changed' })
     // Unreachable: the same question, the same version, and the message.
@@ -114,7 +114,7 @@ describe('quoteView', () => {
       quoteView({
         ...saved,
         requested: 'confirm-delete',
-        refused: { intent: 'delete', error: 'Offline' },
+        refused: { change: 'delete', error: 'Offline' },
       }).view,
     ).toEqual({ kind: 'confirm-delete', text: 'Saved words', version: V1, error: 'Offline' })
   })
@@ -137,7 +137,7 @@ describe('quoteView', () => {
     const refused = quoteView({
       ...saved,
       draft: { text: 'Draft words', basedOn: V1 },
-      refused: { intent: 'save', error: 'Too long', typed: 'Longer words', basedOn: V1 },
+      refused: { change: 'save', error: 'Too long', typed: 'Longer words', basedOn: V1 },
     })
     expect(refused.view).toMatchObject({ text: 'Longer words' })
     expect(refused.draftNotice).toBe(false)

@@ -22,8 +22,8 @@ export interface SavedQuote {
  * - `newer` is the quote as it now is when it changed in another tab or window (null: deleted).
  */
 export type Refusal =
-  | { intent: 'save'; error: string; typed: string; basedOn: string; newer?: SavedQuote | null }
-  | { intent: 'delete'; error: string; newer?: SavedQuote | null }
+  | { change: 'save'; error: string; typed: string; basedOn: string; newer?: SavedQuote | null }
+  | { change: 'delete'; error: string; newer?: SavedQuote | null }
 
 /**
  * The one way the quote's actions refuse a change: the refusal, as the page's action data, with
@@ -111,11 +111,11 @@ export function quoteView(state: ViewState): ViewScreen {
   const settled = pending === null && refused === undefined
   return {
     view: view(),
-    draftNotice: draft !== null && pending === null && refused?.intent !== 'save',
+    draftNotice: draft !== null && pending === null && refused?.change !== 'save',
   }
 
   function view(): QuoteView {
-    if (refused?.intent === 'delete' && pending === null && known !== null) {
+    if (refused?.change === 'delete' && pending === null && known !== null) {
       return {
         kind: 'confirm-delete',
         text: known.text,
@@ -131,7 +131,7 @@ export function quoteView(state: ViewState): ViewScreen {
       return { kind: 'saved', text: known.text, saving: false }
     }
     const mode = quote !== null ? 'edit' : 'create'
-    if (refused?.intent === 'save') {
+    if (refused?.change === 'save') {
       return {
         kind: 'form',
         text: refused.typed,

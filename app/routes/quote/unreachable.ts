@@ -9,7 +9,7 @@ import { refuse } from './quote-view'
  * through unchanged. Each action's `clientAction` is this.
  */
 export async function answeredOrKept<Answer>(
-  intent: 'save' | 'delete',
+  change: 'save' | 'delete',
   { request, serverAction }: { request: Request; serverAction: () => Promise<Answer> },
 ) {
   const form = await request.clone().formData()
@@ -20,15 +20,15 @@ export async function answeredOrKept<Answer>(
     // The server's own words when it sent some (a 503 on a delete); else, if it answered at all,
     // that it could not take the change; else that it could not be reached.
     const message = isRouteErrorResponse(error)
-      ? ((error.data as { message?: string } | null)?.message ?? NOT_TAKEN[intent])
-      : UNREACHABLE[intent]
+      ? ((error.data as { message?: string } | null)?.message ?? NOT_TAKEN[change])
+      : UNREACHABLE[change]
     // 503, like the server's own refusal when it cannot reach the database.
-    if (intent === 'delete') return refuse({ intent, error: message }, 503)
+    if (change === 'delete') return refuse({ change, error: message }, 503)
     const typed = form.get('quote')
     const version = form.get('version')
     return refuse(
       {
-        intent,
+        change,
         error: message,
         typed: typeof typed === 'string' ? typed : '',
         basedOn: typeof version === 'string' ? version : '',
