@@ -149,6 +149,10 @@ const cases: Record<string, Case> = {
     send: (user) => post('/no/such/route', { intent: 'delete' }, user.cookies),
     status: 404,
   },
+  'a GET to the address that discards a draft': {
+    send: (user) => get('/draft/discard', user.cookies),
+    status: 404,
+  },
   'a POST to the health check': {
     send: (user) => post('/healthz', { intent: 'delete' }, user.cookies),
     status: 405,

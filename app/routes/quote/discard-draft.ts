@@ -1,5 +1,6 @@
 import { redirect } from 'react-router'
 import { requireUserId } from '../../auth/session.server'
+import { resourceError } from '../../http/route-error.server'
 import { afterChange } from './carried-over.server'
 import type { Route } from './+types/discard-draft'
 
@@ -8,4 +9,9 @@ export async function action(args: Route.ActionArgs) {
   await requireUserId(args)
   const headers = await afterChange(args.request, null, { forgetDraft: true })
   return redirect('/', { status: 303, headers })
+}
+
+// A form's address, not a page, as sign-out's.
+export function loader() {
+  return resourceError(404)
 }
