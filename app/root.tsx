@@ -8,6 +8,7 @@ import {
   ScrollRestoration,
   type ShouldRevalidateFunctionArgs,
   useLocation,
+  useMatches,
   useRouteLoaderData,
 } from 'react-router'
 import { withoutClerkDiagnostics } from './auth/clerk-state.server'
@@ -19,7 +20,6 @@ import { SiteHeader } from './components/site-header'
 import { authMode } from './env.server'
 import { requestIdOf } from './http/request-context.server'
 import type { Route } from './+types/root'
-import { keepsData } from './quotes/home-view'
 import './app.css'
 
 // clerkMiddleware() verifies the session of every request (see auth/session-user.server.ts); the
@@ -39,14 +39,13 @@ export async function loader(args: Route.LoaderArgs) {
   }
 }
 
-// No database work here, so running it with every request to the server costs nothing, and keeps
-// the request id on an error page the id of the request that failed. A move between the home
-// page's views, or a refused change, makes no request at all (see routes/home.tsx), so the page
-// keeps working offline.
 export function shouldRevalidate(args: ShouldRevalidateFunctionArgs) {
-  if (keepsData(args)) return false
-  // A refused change keeps the page as it is: an error page would take the typed text with it.
-  return args.formMethod === undefined || (args.actionStatus ?? 200) < 400
+  // A move to another page keeps this data, as React Router's default does; said here because
+  // <Link prefetch> asks with the default forced to true, and would fetch it for every link.
+  if (args.formMethod === undefined && args.currentUrl.pathname !== args.nextUrl.pathname) {
+    return false
+  }
+  return args.defaultShouldRevalidate
 }
 
 export function meta({ error }: Route.MetaArgs): Route.MetaDescriptors {
@@ -105,16 +104,22 @@ export default function App({ loaderData }: Route.ComponentProps) {
 /**
  * After a client-side move to another page (signing in or out, say), focus goes to the new page's
  * heading, as a page load would start a screen reader from the top; left alone it falls to
- * `body`. Not on the first page, and not between the home page's views, which focus themselves.
+ * `body`. Not on the first page, and not between pages of a layout whose pages focus themselves
+ * (its route's `handle` says `focusesItself`).
  */
 function useFocusOnNewPage() {
   const { pathname } = useLocation()
-  const shown = useRef(pathname)
+  const focusesItself = useMatches().some(
+    (match) => (match.handle as { focusesItself?: boolean } | undefined)?.focusesItself,
+  )
+  const shown = useRef({ pathname, focusesItself })
   useEffect(() => {
-    if (shown.current === pathname) return
-    shown.current = pathname
+    const previous = shown.current
+    if (previous.pathname === pathname) return
+    shown.current = { pathname, focusesItself }
+    if (previous.focusesItself && focusesItself) return
     document.querySelector<HTMLElement>('main h1')?.focus()
-  }, [pathname])
+  }, [pathname, focusesItself])
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {

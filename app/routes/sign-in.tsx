@@ -12,7 +12,7 @@ import { SignIn } from '../components/clerk'
 import { LocalSignIn } from '../components/local-sign-in-form'
 import { authMode, env } from '../env.server'
 import { appOrigin, secureCookies } from '../http/request-context.server'
-import { readDraft, readStatus } from '../quotes/carried-over.server'
+import { carryOverHeaders, type Draft, readCarryOver } from './quote/carried-over.server'
 import type { Route } from './+types/sign-in'
 import { routeError } from '../http/route-error.server'
 
@@ -25,17 +25,18 @@ export async function loader(args: Route.LoaderArgs) {
   // Already signed in (in Clerk mode, perhaps just now, by the refresh on this GET): go on.
   if (sessionUser(args)) throw redirect(redirectUrl)
   // A delete that found the session ended left word for this page, once.
-  const { status, cleared } = readStatus(args.request)
+  const carried = await readCarryOver(args.request)
+  const deleting = carried.status === 'not-deleted'
   return data(
     {
       authMode,
       redirectUrl,
-      draft: draftNotice(await readDraft(args.request)),
-      deleting: status === 'not-deleted',
+      draft: draftNotice(carried.draft),
+      deleting,
       demo: authMode === 'local' && env.NODE_ENV === 'production',
       sessionHours: SESSION_SECONDS / 3600,
     },
-    { headers: withCookies(status === 'not-deleted' ? cleared : []) },
+    { headers: deleting ? await carryOverHeaders(carried) : undefined },
   )
 }
 
@@ -47,7 +48,7 @@ export async function loader(args: Route.LoaderArgs) {
 type DraftNotice =
   { kind: 'none' } | { kind: 'waiting' } | { kind: 'shown'; text: string; cut: boolean }
 
-function draftNotice(draft: Awaited<ReturnType<typeof readDraft>>): DraftNotice {
+function draftNotice(draft: Draft | null): DraftNotice {
   if (draft === null) return { kind: 'none' }
   return draft.user === null
     ? { kind: 'shown', text: draft.text, cut: draft.cut ?? false }

@@ -3,7 +3,7 @@ import { importSPKI, jwtVerify } from 'jose'
 import { localIdentity } from '../../app/auth/local-identity.server'
 import { checkDatabase, newDeadline } from '../../app/db/client.server'
 import { getQuoteForUser, saveQuote } from '../../app/db/user-messages.server'
-import { checkQuote } from '../../app/quotes/quote-schema'
+import { checkQuote } from '../../app/routes/quote/quote-schema'
 
 /**
  * The benchmark's baseline: the same work as the app with no framework. It verifies the same

@@ -74,7 +74,14 @@ interface Scenario {
   /** Whether the quickstart-shaped app serves it (it has no health check): measured then for it
    * and for Quotebook in Clerk mode. */
   quickstart: boolean
+  /** Where the quickstart-shaped app serves it, when not at `path` (its one route saves). */
+  quickstartPath?: string
 }
+
+const servedBy = (server: ServerName, scenario: Scenario): Scenario =>
+  server === 'quickstart'
+    ? { ...scenario, path: scenario.quickstartPath ?? scenario.path }
+    : scenario
 
 const scenarios: Scenario[] = [
   {
@@ -96,9 +103,10 @@ const scenarios: Scenario[] = [
     quickstart: true,
   },
   {
-    name: 'POST / (save, 303)',
+    name: 'POST /edit (save, 303)',
     method: 'POST',
-    path: '/?index',
+    path: '/edit',
+    quickstartPath: '/?index',
     status: 303,
     roundTrips: 1,
     signedIn: true,
@@ -307,7 +315,6 @@ async function measure(
               ...request,
               headers,
               body: new URLSearchParams({
-                intent: 'save',
                 quote: `Benchmarked at ${next}`,
               }).toString(),
             }
@@ -352,7 +359,7 @@ async function probeRoundTrips(
           ? { 'content-type': 'application/x-www-form-urlencoded' }
           : {}),
       },
-      body: scenario.method === 'POST' ? `intent=save&quote=probe+${index}` : undefined,
+      body: scenario.method === 'POST' ? `quote=probe+${index}` : undefined,
     })
     await response.arrayBuffer()
     if (response.status !== scenario.status) {
@@ -421,11 +428,11 @@ async function coldStart(env: Record<string, string>): Promise<number> {
  */
 async function probeScriptedSave(child: ChildProcess, url: string, cookie: string) {
   await ask(child, 'reset')
-  const action = await fetch(`${url}/_.data?index`, {
+  const action = await fetch(`${url}/edit.data`, {
     method: 'POST',
     redirect: 'manual',
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'intent=save&quote=saved+with+JavaScript',
+    body: 'quote=saved+with+JavaScript',
   })
   await action.arrayBuffer()
   const revalidation = await fetch(`${url}/_.data`, { headers: { cookie } })
@@ -536,9 +543,10 @@ async function measureRows(servers: Servers, problems: string[]) {
       for (const server of measured) {
         log(`bench: ${scenario.name}, ${connections} connections, ${server}`)
         const { url, cookies } = servers[server]
-        await measure(url, scenario, connections, settings.warmup, cookies)
+        const served = servedBy(server, scenario)
+        await measure(url, served, connections, settings.warmup, cookies)
         await ask(servers[server].child, 'reset')
-        results[server] = await measure(url, scenario, connections, settings.duration, cookies)
+        results[server] = await measure(url, served, connections, settings.duration, cookies)
         const counted = await ask(servers[server].child, 'counters')
         const failures = results[server].unexpected + results[server].socketErrors
         if (failures > 0) {
@@ -728,7 +736,7 @@ async function main() {
     ]
     for (const server of probed) {
       const { child, url, cookies: accepted } = servers[server]
-      trips[server] = await probeRoundTrips(child, url, scenario, accepted[0]!)
+      trips[server] = await probeRoundTrips(child, url, servedBy(server, scenario), accepted[0]!)
     }
     roundTrips[scenario.name] = trips
     for (const server of ['app', 'appClerk', 'quickstart'] as const) {

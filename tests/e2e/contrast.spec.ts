@@ -112,7 +112,7 @@ const pages: {
   },
   {
     name: 'edit',
-    open: (page) => page.goto('/?edit').then(() => {}),
+    open: (page) => page.goto('/edit').then(() => {}),
     controls: (page) => [
       quoteField(page),
       page.getByRole('button', { name: 'Save changes' }),
@@ -121,7 +121,7 @@ const pages: {
   },
   {
     name: 'confirm-delete',
-    open: (page) => page.goto('/?delete').then(() => {}),
+    open: (page) => page.goto('/delete').then(() => {}),
     controls: (page) => [
       page.getByRole('button', { name: 'Yes, delete it' }),
       page.getByRole('link', { name: 'Keep it' }),

@@ -12,6 +12,23 @@ import {
 // is on its way. Only a page with JavaScript can stay put through that: the js project alone runs
 // this file.
 
+test('moving between the views asks the server for no data', async ({ page, user: _ }) => {
+  await withSavedQuote(page, 'Moved between, quietly')
+  await waitForHydration(page)
+  const dataRequests: string[] = []
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.endsWith('.data')) dataRequests.push(request.url())
+  })
+  await page.getByRole('link', { name: 'Edit' }).click()
+  await expect(quoteField(page)).toHaveValue('Moved between, quietly')
+  await page.getByRole('link', { name: 'Cancel' }).click()
+  await page.getByRole('link', { name: 'Delete Quote' }).click()
+  await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeVisible()
+  await page.getByRole('link', { name: 'Keep it' }).click()
+  await expect(page.locator('main blockquote')).toHaveText('Moved between, quietly')
+  expect(dataRequests).toEqual([])
+})
+
 test.describe('a save that cannot reach the server', () => {
   // The browser notes each request that failed in the console; these failures are the point.
   test.use({ expectedFailures: /ERR_INTERNET_DISCONNECTED|status of 502/ })

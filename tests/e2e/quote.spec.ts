@@ -8,6 +8,7 @@ import {
   saveQuote,
   signIn,
   test,
+  withSavedQuote,
 } from './fixtures'
 
 test('the whole journey: save, reload, edit, cancel, edit, save, delete', async ({
@@ -173,7 +174,8 @@ test.describe('error pages of forms no page sends', () => {
     user: _,
   }) => {
     await page.goto('/')
-    // Forms no page of the app sends: an unknown intent, and a body over the server's limit.
+    // Forms no page of the app sends, to the old address of its forms: an unknown intent, and a
+    // body over the server's limit.
     for (const [fields, status, heading] of [
       [{ intent: 'launch' }, 400, 'That request was not understood'],
       [{ intent: 'save', quote: 'x'.repeat(20_000) }, 413, 'Too much at once'],
@@ -224,4 +226,60 @@ test('the page fits a 320 px screen and reads in dark mode', async ({ page, user
   await expect(page.locator('body')).not.toHaveCSS('background-color', 'rgb(255, 255, 255)')
   await expectAccessible(page)
   await keepScreenshot(page, 'saved-320px-dark')
+})
+
+test.describe('one address per view', () => {
+  test('/edit and /delete are pages of their own, with their forms and titles', async ({
+    page,
+    user: _,
+  }) => {
+    await withSavedQuote(page, 'At its own address')
+    await page.goto('/edit')
+    await expect(page).toHaveTitle('Edit your quote · Quotebook')
+    await expect(quoteField(page)).toHaveValue('At its own address')
+    await page.goto('/delete')
+    await expect(page).toHaveTitle('Delete your quote? · Quotebook')
+    await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeVisible()
+    await page.getByRole('link', { name: 'Keep it' }).click()
+    await expect(page).toHaveURL(/\/$/)
+    await page.getByRole('link', { name: 'Edit' }).click()
+    await expect(page).toHaveURL(/\/edit$/)
+    await page.getByRole('link', { name: 'Cancel' }).click()
+    await page.getByRole('link', { name: 'Delete Quote' }).click()
+    await expect(page).toHaveURL(/\/delete$/)
+  })
+
+  test('the old addresses lead to the new ones', async ({ page, user: _ }) => {
+    await withSavedQuote(page, 'Moved')
+    await page.goto('/?edit')
+    await expect(page).toHaveURL(/\/edit$/)
+    await expect(quoteField(page)).toHaveValue('Moved')
+    await page.goto('/?delete')
+    await expect(page).toHaveURL(/\/delete$/)
+    await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeVisible()
+  })
+
+  test('a form from a page loaded before the move still saves what was typed', async ({
+    page,
+    user: _,
+  }) => {
+    await withSavedQuote(page, 'Before the move')
+    // As an old page sent it: to `/?index`, with its intent.
+    await page.evaluate(() => {
+      const form = Object.assign(document.createElement('form'), {
+        method: 'post',
+        action: '/?index',
+      })
+      for (const [name, value] of [
+        ['intent', 'save'],
+        ['quote', 'Typed on the old page'],
+      ]) {
+        form.append(Object.assign(document.createElement('input'), { name, value }))
+      }
+      document.body.append(form)
+      form.submit()
+    })
+    await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
+    await expect(page.locator('main blockquote')).toHaveText('Typed on the old page')
+  })
 })

@@ -38,7 +38,7 @@ test.describe('two tabs', () => {
     await page.getByRole('link', { name: 'Edit' }).click()
 
     const other = await context.newPage()
-    await other.goto('/?edit')
+    await other.goto('/edit')
     await saveQuote(other, 'Newer, from the other tab', 'Save changes')
 
     await quoteField(page).fill('Older tab, typed later')
@@ -64,7 +64,7 @@ test.describe('two tabs', () => {
     await page.getByRole('link', { name: 'Edit' }).click()
 
     const other = await context.newPage()
-    await other.goto('/?delete')
+    await other.goto('/delete')
     await other.getByRole('button', { name: 'Yes, delete it' }).click()
     await expect(other.getByRole('status')).toHaveText('Your quote was deleted.')
 
@@ -86,7 +86,7 @@ test.describe('two tabs', () => {
     await page.getByRole('link', { name: 'Delete Quote' }).click()
 
     const other = await context.newPage()
-    await other.goto('/?edit')
+    await other.goto('/edit')
     await saveQuote(other, 'Changed meanwhile', 'Save changes')
 
     await page.getByRole('button', { name: 'Yes, delete it' }).click()

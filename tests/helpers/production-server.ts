@@ -102,9 +102,9 @@ export async function startProductionServer(
 
 /** A save as a browser without JavaScript posts it, the redirect not followed. */
 export const postSave = (server: { url: string }, cookie: string, quote: string) =>
-  fetch(`${server.url}/?index`, {
+  fetch(`${server.url}/edit`, {
     method: 'POST',
     headers: { Cookie: cookie },
-    body: new URLSearchParams({ intent: 'save', quote }),
+    body: new URLSearchParams({ quote }),
     redirect: 'manual',
   })

@@ -196,11 +196,11 @@ describe('a refused local session', () => {
   test('on a data request Clerk takes for a page load: back to the page, cookies cleared', async () => {
     const [, cookies] = refusedSessions(issuer.privateKey, `https://${LOCAL_FRONTEND_API}`)[0]!
     const response = await handle(
-      get('/_.data?edit&_routes=root%2Croutes%2Fhome', cookies, { Accept: 'text/html' }),
+      get('/edit.data?_routes=root%2Croutes%2Fquote%2Flayout', cookies, { Accept: 'text/html' }),
     )
     expect(response.status).toBe(202)
     const body = await response.text()
-    expect(body).toContain('"/?edit="')
+    expect(body).toContain('"/edit"')
     expect(body).not.toMatch(/data|_routes|quotebook\.invalid/)
     expect(setCookies(response).get('__session')?.attributes).toContain('Max-Age=0')
   })

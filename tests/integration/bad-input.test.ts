@@ -29,14 +29,13 @@ const form = (
   user: User,
   contentType = 'application/x-www-form-urlencoded',
 ) =>
-  new Request(`${ORIGIN}/?index`, {
+  new Request(`${ORIGIN}/edit`, {
     method: 'POST',
     body,
     headers: { 'Content-Type': contentType, Cookie: cookieHeader(user.cookies), Origin: ORIGIN },
   })
 
-const saving = (quote: string) => (user: User) =>
-  post('/?index', { intent: 'save', quote }, user.cookies)
+const saving = (quote: string) => (user: User) => post('/edit', { quote }, user.cookies)
 
 const asSession = (token: string, iat: number) => ({ __session: token, __client_uat: String(iat) })
 
@@ -60,11 +59,11 @@ const cases: Record<string, Case> = {
   'a 10 MB quote': { send: saving('x'.repeat(10 * 1024 * 1024)), status: 413 },
   'a NUL byte': { send: saving('nul\u0000byte'), status: 400 },
   'an encoded lone surrogate': {
-    send: (user) => form('intent=save&quote=%ED%A0%BD', user),
+    send: (user) => form('quote=%ED%A0%BD', user),
     status: 400,
   },
   'a malformed percent-escape': {
-    send: (user) => form('intent=save&quote=%zz', user),
+    send: (user) => form('quote=%zz', user),
     status: 400,
   },
   'mixed right-to-left, emoji and combining text': {
@@ -88,30 +87,28 @@ const cases: Record<string, Case> = {
     stored: '<script>alert(1)</script><b onmouseover=alert(2)>',
   },
   'a missing quote field': {
-    send: (user) => post('/?index', { intent: 'save' }, user.cookies),
+    send: (user) => post('/edit', {}, user.cookies),
     status: 400,
   },
   'two quote fields': {
-    send: (user) =>
-      post('/?index', new URLSearchParams('intent=save&quote=one&quote=two'), user.cookies),
+    send: (user) => post('/edit', new URLSearchParams('quote=one&quote=two'), user.cookies),
     status: 400,
   },
-  'two intents': {
+  // A form from a page loaded before the quote's pages moved, posted to their old address.
+  'two intents, to the old address': {
     send: (user) =>
       post('/?index', new URLSearchParams('intent=save&intent=delete&quote=x'), user.cookies),
     status: 400,
   },
   'a JSON body': {
-    send: (user) =>
-      form(JSON.stringify({ intent: 'save', quote: 'json' }), user, 'application/json'),
+    send: (user) => form(JSON.stringify({ quote: 'json' }), user, 'application/json'),
     status: 415,
   },
   'a multipart body': {
     send: (user) => {
       const body = new FormData()
-      body.set('intent', 'save')
       body.set('quote', 'multipart')
-      return new Request(`${ORIGIN}/?index`, {
+      return new Request(`${ORIGIN}/edit`, {
         method: 'POST',
         body,
         headers: { Cookie: cookieHeader(user.cookies) },
@@ -120,45 +117,40 @@ const cases: Record<string, Case> = {
     status: 415,
   },
   'no body at all': { send: (user) => form('', user), status: 400 },
-  'an unknown intent': {
+  'an unknown intent, to the old address': {
     send: (user) => post('/?index', { intent: 'drop', quote: 'x' }, user.cookies),
     status: 400,
   },
   'a user_id field naming another user': {
-    send: (user) =>
-      post('/?index', { intent: 'delete', user_id: 'user_someone_else' }, user.cookies),
+    send: (user) => post('/delete', { user_id: 'user_someone_else' }, user.cookies),
     status: 303,
     stored: null,
   },
   'a save with a version no page wrote': {
-    send: (user) => post('/?index', { intent: 'save', quote: 'x', version: 'abc' }, user.cookies),
+    send: (user) => post('/edit', { quote: 'x', version: 'abc' }, user.cookies),
     status: 400,
   },
   'a save with a version of a day that does not exist': {
     send: (user) =>
-      post(
-        '/?index',
-        { intent: 'save', quote: 'x', version: '2026-02-30T00:00:00.000000Z' },
-        user.cookies,
-      ),
+      post('/edit', { quote: 'x', version: '2026-02-30T00:00:00.000000Z' }, user.cookies),
     status: 400,
   },
   'a save based on a version from the far future': {
     send: (user) =>
-      post(
-        '/?index',
-        { intent: 'save', quote: 'x', version: '9999-12-31T23:59:59.999999Z' },
-        user.cookies,
-      ),
+      post('/edit', { quote: 'x', version: '9999-12-31T23:59:59.999999Z' }, user.cookies),
     status: 409,
   },
   'a delete with a version no page wrote': {
-    send: (user) => post('/?index', { intent: 'delete', version: '0' }, user.cookies),
+    send: (user) => post('/delete', { version: '0' }, user.cookies),
     status: 400,
   },
   'a GET to an unknown route': { send: (user) => get('/no/such/route', user.cookies), status: 404 },
   'a POST to an unknown route': {
     send: (user) => post('/no/such/route', { intent: 'delete' }, user.cookies),
+    status: 404,
+  },
+  'a GET to the address that discards a draft': {
+    send: (user) => get('/draft/discard', user.cookies),
     status: 404,
   },
   'a POST to the health check': {
@@ -172,7 +164,7 @@ const cases: Record<string, Case> = {
         { sub: localUserId(user.email) },
         localIssuer,
       )
-      return post('/?index', { intent: 'delete' }, asSession(token, payload.iat))
+      return post('/delete', {}, asSession(token, payload.iat))
     },
     status: 303,
   },
@@ -183,18 +175,17 @@ const cases: Record<string, Case> = {
         { sub: localUserId(user.email), iat: now() - 900, nbf: now() - 910, exp: now() - 60 },
         localIssuer,
       )
-      return post('/?index', { intent: 'delete' }, asSession(token, payload.iat))
+      return post('/delete', {}, asSession(token, payload.iat))
     },
     status: 303,
   },
   'an oversized cookie': {
-    send: (user) =>
-      post('/?index', { intent: 'delete' }, { ...user.cookies, __session: 'x'.repeat(12 * 1024) }),
+    send: (user) => post('/delete', {}, { ...user.cookies, __session: 'x'.repeat(12 * 1024) }),
     status: 303,
   },
   'a cross-site POST without Origin': {
     send: (user) => {
-      const request = post('/?index', { intent: 'delete' }, user.cookies, {
+      const request = post('/delete', {}, user.cookies, {
         'Sec-Fetch-Site': 'cross-site',
       })
       request.headers.delete('Origin')
@@ -203,8 +194,7 @@ const cases: Record<string, Case> = {
     status: 403,
   },
   'a cross-site POST with Origin': {
-    send: (user) =>
-      post('/?index', { intent: 'delete' }, user.cookies, { Origin: 'https://evil.example' }),
+    send: (user) => post('/delete', {}, user.cookies, { Origin: 'https://evil.example' }),
     status: 403,
   },
 }
@@ -212,9 +202,7 @@ const cases: Record<string, Case> = {
 describe('bad input', () => {
   test.each(Object.entries(cases))('%s', async (_, { send, status, stored = KEPT }) => {
     const user = await signIn(handle, ORIGIN)
-    expect(
-      (await handle(post('/?index', { intent: 'save', quote: KEPT }, user.cookies))).status,
-    ).toBe(303)
+    expect((await handle(post('/edit', { quote: KEPT }, user.cookies))).status).toBe(303)
     const response = await handle(send(user))
     expect(response.status).toBe(status)
     const actual = await storedQuote(user.email)

@@ -41,9 +41,9 @@ const userDeleted = (userId: string) => ({
 
 async function userWithQuote() {
   const user = await signIn(handle, ORIGIN)
-  const save = new Request(`${ORIGIN}/?index`, {
+  const save = new Request(`${ORIGIN}/edit`, {
     method: 'POST',
-    body: new URLSearchParams({ intent: 'save', quote: 'Mine until I leave' }),
+    body: new URLSearchParams({ quote: 'Mine until I leave' }),
     headers: {
       Cookie: cookieHeader(user.cookies),
     },

@@ -9,7 +9,7 @@ beforeAll(async () => {
 })
 
 const save = (quote: string, cookies: Record<string, string>, headers: HeadersInit = {}) =>
-  handle(post('/?index', { intent: 'save', quote }, cookies, headers))
+  handle(post('/edit', { quote }, cookies, headers))
 
 describe('security headers', () => {
   test('every kind of response carries them', async () => {
@@ -84,7 +84,7 @@ describe('cross-site requests', () => {
 
   test('a POST with no Origin but Sec-Fetch-Site: cross-site is refused, changing nothing', async () => {
     const { email, cookies } = await signIn(handle, ORIGIN)
-    const request = post('/?index', { intent: 'save', quote: 'from evil' }, cookies, {
+    const request = post('/edit', { quote: 'from evil' }, cookies, {
       'Sec-Fetch-Site': 'cross-site',
     })
     request.headers.delete('Origin')

@@ -16,7 +16,7 @@ describe('under load', () => {
     const { email, cookies } = await signIn(handle, ORIGIN)
     const texts = Array.from({ length: 200 }, (_, index) => `save number ${index}`)
     const responses = await Promise.all(
-      texts.map((quote) => handle(post('/?index', { intent: 'save', quote }, cookies))),
+      texts.map((quote) => handle(post('/edit', { quote }, cookies))),
     )
     expect(responses.filter((response) => response.status >= 500)).toEqual([])
     expect(new Set(responses.map((response) => response.status))).toEqual(new Set([303]))
@@ -36,11 +36,11 @@ describe('under load', () => {
           const kind = (userIndex * 7 + step * 3) % 10
           if (kind < 6) {
             const quote = `user ${userIndex} step ${step}`
-            const response = await handle(post('/?index', { intent: 'save', quote }, cookies))
+            const response = await handle(post('/edit', { quote }, cookies))
             statuses.push(response.status)
             if (response.status === 303) last = quote
           } else if (kind < 8) {
-            const response = await handle(post('/?index', { intent: 'delete' }, cookies))
+            const response = await handle(post('/delete', {}, cookies))
             statuses.push(response.status)
             if (response.status === 303) last = null
           } else {

@@ -97,9 +97,7 @@ describe('Neon’s failure answers, through the driver and the app', () => {
   test.each(answers)('%s: a save ends in the 503 page, the text kept', async (_, answer) => {
     const { cookies } = await signIn(handle, ORIGIN)
     neonConfig.fetchFunction = async () => answer()
-    const response = await handle(
-      post('/?index', { intent: 'save', quote: 'Kept whatever Neon answers' }, cookies),
-    )
+    const response = await handle(post('/edit', { quote: 'Kept whatever Neon answers' }, cookies))
     expect(response.status).toBe(503)
     const html = await response.text()
     expect(html).toMatch(/<textarea[^>]*>Kept whatever Neon answers<\/textarea>/)

@@ -205,13 +205,13 @@ describe('behind a proxy, the public origin is APP_URL', () => {
     )
     const save = await postForm(
       server,
-      '/?index',
+      '/edit',
       `__session=${expired.token}; __client_uat=${expired.payload.iat}`,
-      { intent: 'save', quote: 'Kept over https' },
+      { quote: 'Kept over https' },
     )
     expect(save.status).toBe(303)
     const draft = (save.headers['set-cookie'] ?? []).find((line) =>
-      line.startsWith('__Host-quotebook_draft='),
+      line.startsWith('__Host-quotebook_carryover='),
     )
     expect(draft).toMatch(/; Path=\/;.*; Secure/)
     expect(draft).not.toMatch(/Domain=/i)
@@ -222,16 +222,22 @@ describe('behind a proxy, the public origin is APP_URL', () => {
     })
     const html = page.body.toString()
     expect(html).toMatch(/<textarea[^>]*>Kept over https<\/textarea>/)
-    // Once saved, the draft is cleared with the same name it was set with.
-    const saved = await postForm(server, '/?index', `${back.cookie}; ${draft!.split(';')[0]}`, {
-      intent: 'save',
+    // Once saved, the draft is forgotten, in the cookie of the same name it was kept in.
+    const saved = await postForm(server, '/edit', `${back.cookie}; ${draft!.split(';')[0]}`, {
       quote: 'Kept over https',
       version: '',
     })
     expect(saved.status).toBe(303)
-    expect(saved.headers['set-cookie']).toContainEqual(
-      expect.stringMatching(/^__Host-quotebook_draft=; .*Max-Age=0.*; Secure/),
+    const after = (saved.headers['set-cookie'] ?? []).find((line) =>
+      line.startsWith('__Host-quotebook_carryover='),
     )
+    expect(after).toMatch(/; Secure/)
+    const next = await send(server, 'GET', '/', {
+      ...asProxy,
+      Cookie: `${back.cookie}; ${after!.split(';')[0]}`,
+    })
+    expect(next.body.toString()).toContain('Your quote was saved.')
+    expect(next.body.toString()).not.toContain('You were signed out before your quote was saved.')
   })
 
   test('a session made for the public origin is accepted on the next request', async () => {
@@ -350,7 +356,7 @@ describe('every response carries the app’s headers and a request id', () => {
 
   test.each([
     ['React Router’s 405 for a page without an action', '/sign-up', 405],
-    ['the form reader’s 413 for a declared size over its limit', '/?index', 413],
+    ['the form reader’s 413 for a declared size over its limit', '/edit', 413],
   ])('%s: the connection closes, the upload is not read', async (_, path, status) => {
     const raw = await rawExchange(
       server,
@@ -393,9 +399,9 @@ describe('every response carries the app’s headers and a request id', () => {
 
   test('bytes Node cannot parse, pipelined behind a save in one packet, wait their turn: the save gets its own 303, then they get their 501, then the connection closes', async () => {
     const { cookie } = await signInBehindProxy(server, 'pipelined@example.com')
-    const body = new URLSearchParams({ intent: 'save', quote: 'Saved first' })
+    const body = new URLSearchParams({ quote: 'Saved first' })
     const save =
-      'POST /?index HTTP/1.1\r\nHost: qb.example.test\r\nX-Forwarded-Proto: https\r\n' +
+      'POST /edit HTTP/1.1\r\nHost: qb.example.test\r\nX-Forwarded-Proto: https\r\n' +
       `Origin: ${PUBLIC}\r\nCookie: ${cookie}\r\n` +
       'Content-Type: application/x-www-form-urlencoded\r\n' +
       `Content-Length: ${Buffer.byteLength(body.toString())}\r\n\r\n${body}`
@@ -460,10 +466,10 @@ describe('every response carries the app’s headers and a request id', () => {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
     const before = server.logLines().length
     socket.write(
-      'POST /?index HTTP/1.1\r\nHost: qb.example.test\r\nX-Forwarded-Proto: https\r\n' +
+      'POST /edit HTTP/1.1\r\nHost: qb.example.test\r\nX-Forwarded-Proto: https\r\n' +
         `Origin: ${PUBLIC}\r\nCookie: ${cookie}\r\n` +
         'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 9000\r\n\r\n' +
-        'intent=save&quote=' +
+        'quote=' +
         'x'.repeat(1000),
     )
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -473,7 +479,7 @@ describe('every response carries the app’s headers and a request id', () => {
         server
           .logLines()
           .slice(before)
-          .find((line) => line.method === 'POST' && line.path === '/'),
+          .find((line) => line.method === 'POST' && line.path === '/edit'),
       )
       .toMatchObject({ status: null, aborted: true })
   })
@@ -524,11 +530,11 @@ describe('every response carries the app’s headers and a request id', () => {
 
   test('a chunked form over the limit: the 413 page reaches the client', async () => {
     const { cookie } = await signInBehindProxy(server, 'chunked@example.com')
-    const chunk = `intent=save&quote=${'a'.repeat(8 * 1024)}`
+    const chunk = `quote=${'a'.repeat(8 * 1024)}`
     const body = Array.from({ length: 3 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`)
     const raw = await rawExchange(
       server,
-      'POST /?index HTTP/1.1\r\nHost: qb.example.test\r\n' +
+      'POST /edit HTTP/1.1\r\nHost: qb.example.test\r\n' +
         `Origin: ${PUBLIC}\r\nCookie: ${cookie}\r\nConnection: close\r\n` +
         'Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n' +
         `${body.join('')}0\r\n\r\n`,
@@ -539,7 +545,7 @@ describe('every response carries the app’s headers and a request id', () => {
 })
 
 describe('what depends on the session is never stored by a shared cache', () => {
-  test.each(['/', '/?edit', '/_.data'])('GET %s signed in: private, no-store', async (path) => {
+  test.each(['/', '/edit', '/_.data'])('GET %s signed in: private, no-store', async (path) => {
     const { cookie } = await signInBehindProxy(server, 'private@example.com')
     const answer = await send(server, 'GET', path, { ...asProxy, Cookie: cookie })
     expect(answer.status).toBe(200)
@@ -853,7 +859,7 @@ describe('in Clerk mode, only a page load in Clerk’s own handshake can reach C
         ['GET', '/?__clerk_handshake=garbage', fetchRequest],
         ['GET', '/?%5F%5Fclerk_handshake_nonce=0123456789abcdef', fetchRequest],
         ['GET', '/', { ...fetchRequest, Cookie: '__clerk_handshake_nonce\t=0123456789abcdef' }],
-        ['POST', `/?index&${nonce}`, { Origin: PUBLIC, Cookie: nonce }],
+        ['POST', `/edit?${nonce}`, { Origin: PUBLIC, Cookie: nonce }],
         ['POST', '/sign-out', { Origin: PUBLIC, Cookie: nonce }],
       ]
       for (const [method, path, headers] of hostile) {
@@ -1037,7 +1043,7 @@ describe('shutdown', () => {
     const own = await startBehindProxy()
     try {
       const { cookie } = await signInBehindProxy(own, 'draining@example.com')
-      const body = new URLSearchParams({ intent: 'save', quote: 'Finished before the end.' })
+      const body = new URLSearchParams({ quote: 'Finished before the end.' })
       const text = body.toString()
       // The save's headers arrive, and the server asks for the body (100 Continue): the request is
       // in its hands. Then SIGTERM; then the body.
@@ -1050,7 +1056,7 @@ describe('shutdown', () => {
             host: '127.0.0.1',
             port: own.port,
             method: 'POST',
-            path: '/?index',
+            path: '/edit',
             agent: false,
             headers: {
               ...asProxy,
@@ -1134,8 +1140,7 @@ describe('stateless: two instances, one database', () => {
       expect(onSecond.status).toBe(200)
       expect(onSecond.body.toString()).toContain('Grace Hopper')
 
-      const save = await postForm(first, '/?index', cookie, {
-        intent: 'save',
+      const save = await postForm(first, '/edit', cookie, {
         quote: 'Saved on one, read on the other.',
       })
       expect(save.status).toBe(303)
@@ -1144,7 +1149,7 @@ describe('stateless: two instances, one database', () => {
 
       // And the other way round, after the first instance is gone.
       await first.stop()
-      const deleted = await postForm(second, '/?index', cookie, { intent: 'delete' })
+      const deleted = await postForm(second, '/delete', cookie, {})
       expect(deleted.status).toBe(303)
       const empty = await send(second, 'GET', '/', { ...asProxy, Cookie: cookie })
       expect(empty.body.toString()).not.toContain('Saved on one, read on the other.')

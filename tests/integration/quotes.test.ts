@@ -14,8 +14,12 @@ beforeAll(async () => {
 })
 
 const astral = '🙂'
+// The one cookie a change carries over its redirect (routes/quote/carried-over.server.ts), and
+// what clearing it looks like.
+const CARRY = 'quotebook_carryover'
+const CLEARED = 'Expires=Thu, 01 Jan 1970 00:00:00 GMT'
 const save = (quote: string, cookies: Record<string, string>, extra: Record<string, string> = {}) =>
-  handle(post('/?index', { intent: 'save', quote, ...extra }, cookies))
+  handle(post('/edit', { quote, ...extra }, cookies))
 
 /** A signed-in user who has saved `text` (when given). */
 async function userWith(text?: string) {
@@ -43,23 +47,23 @@ describe('the home page', () => {
     expect(html).toMatch(
       /<blockquote[^>]*>Mistakes are the portals of discovery - James Joyce<\/blockquote>/,
     )
-    expect(html).toContain('href="/?edit"')
-    expect(html).toContain('href="/?delete"')
+    expect(html).toContain('href="/edit"')
+    expect(html).toContain('href="/delete"')
   })
 
-  test('?edit shows the form filled in, with Save changes and Cancel', async () => {
+  test('/edit shows the form filled in, with Save changes and Cancel', async () => {
     const { cookies } = await userWith('First draft')
-    const html = await (await handle(get('/?edit', cookies))).text()
+    const html = await (await handle(get('/edit', cookies))).text()
     expect(html).toMatch(/<textarea[^>]*>First draft<\/textarea>/)
     expect(html).toContain('Save changes')
     expect(html).toMatch(/<a[^>]*href="\/"[^>]*>Cancel<\/a>/)
   })
 
-  test('?delete asks for confirmation with a plain form', async () => {
+  test('/delete asks for confirmation with a plain form', async () => {
     const { cookies } = await userWith('Going soon')
-    const html = await (await handle(get('/?delete', cookies))).text()
+    const html = await (await handle(get('/delete', cookies))).text()
     expect(html).toContain('Delete your quote?')
-    expect(html).toContain('name="intent" value="delete"')
+    expect(html).toMatch(/<form[^>]*action="\/delete"/)
   })
 })
 
@@ -70,11 +74,11 @@ describe('saving', () => {
     expect(response.status).toBe(303)
     expect(response.headers.get('Location')).toBe('/')
     expect(await storedQuote(email)).toBe('Stay hungry, stay foolish.')
-    const status = setCookies(response).get('quotebook_status')
-    expect(status?.value).toBe('saved')
-    const page = await handle(get('/', { ...cookies, quotebook_status: 'saved' }))
+    const status = setCookies(response).get(CARRY)
+    expect(status?.attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Lax']))
+    const page = await handle(get('/', { ...cookies, [CARRY]: status!.value }))
     expect(await page.text()).toContain('Your quote was saved.')
-    expect(setCookies(page).get('quotebook_status')?.attributes).toContain('Max-Age=0')
+    expect(setCookies(page).get(CARRY)?.attributes).toContain(CLEARED)
   })
 
   test('a second save replaces the quote and sets update_ts', async () => {
@@ -139,7 +143,7 @@ describe('saving', () => {
 describe('deleting', () => {
   test('removes the quote and answers 303', async () => {
     const { email, cookies } = await userWith('short-lived')
-    const response = await handle(post('/?index', { intent: 'delete' }, cookies))
+    const response = await handle(post('/delete', {}, cookies))
     expect(response.status).toBe(303)
     expect(response.headers.get('Location')).toBe('/')
     expect(await storedQuote(email)).toBeNull()
@@ -148,7 +152,7 @@ describe('deleting', () => {
   test('is idempotent: with nothing saved it still answers 303', async () => {
     const { email, cookies } = await userWith()
     for (let attempt = 0; attempt < 2; attempt++) {
-      expect((await handle(post('/?index', { intent: 'delete' }, cookies))).status).toBe(303)
+      expect((await handle(post('/delete', {}, cookies))).status).toBe(303)
     }
     expect(await storedQuote(email)).toBeNull()
   })
@@ -166,37 +170,40 @@ describe('a save from a session that has ended', () => {
       'https://clerk.quotebook.invalid',
     )
     // Posted from the edit form, which carries the version of the quote it showed.
-    const shown = await (await handle(get('/?edit', cookies))).text()
+    const shown = await (await handle(get('/edit', cookies))).text()
     const version = /name="version" value="([^"]*)"/.exec(shown)![1]!
     const response = await handle(
       post(
-        '/?index',
-        { intent: 'save', quote: 'typed while signed out 🙂', version },
+        '/edit',
+        { quote: 'typed while signed out 🙂', version },
         { __session: expired.token, __client_uat: String(expired.payload.iat) },
       ),
     )
     expect(response.status).toBe(303)
     expect(response.headers.get('Location')).toBe('/sign-in?redirect_url=%2F')
     expect(await storedQuote(email)).toBe('before')
-    const draft = setCookies(response).get('quotebook_draft')
+    const draft = setCookies(response).get(CARRY)
     expect(draft?.attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Lax']))
 
-    const page = await handle(get('/', { ...cookies, quotebook_draft: draft!.value }))
+    const page = await handle(get('/', { ...cookies, [CARRY]: draft!.value }))
     const html = await page.text()
     expect(html).toContain('You were signed out before your quote was saved.')
     expect(html).toMatch(/<textarea[^>]*>typed while signed out 🙂<\/textarea>/)
     // Kept until saved: a reload offers it again.
-    expect(setCookies(page).has('quotebook_draft')).toBe(false)
+    expect(setCookies(page).has(CARRY)).toBe(false)
     expect(await storedQuote(email)).toBe('before')
 
     // Saved from the form, based on the version it was typed against: stored, the draft forgotten.
     expect(/name="version" value="([^"]*)"/.exec(html)![1]).toBe(version)
-    const withDraft = { ...cookies, quotebook_draft: draft!.value }
+    const withDraft = { ...cookies, [CARRY]: draft!.value }
     const saved = await handle(
-      post('/?index', { intent: 'save', quote: 'typed while signed out 🙂', version }, withDraft),
+      post('/edit', { quote: 'typed while signed out 🙂', version }, withDraft),
     )
     expect(saved.status).toBe(303)
-    expect(setCookies(saved).get('quotebook_draft')?.attributes).toContain('Max-Age=0')
+    const after = setCookies(saved).get(CARRY)!.value
+    const next = await (await handle(get('/', { ...cookies, [CARRY]: after }))).text()
+    expect(next).toContain('Your quote was saved.')
+    expect(next).not.toContain('You were signed out before your quote was saved.')
     expect(await storedQuote(email)).toBe('typed while signed out 🙂')
   })
 
@@ -219,26 +226,26 @@ describe('a save from a session that has ended', () => {
       __client_uat: String(expired.payload.iat),
     })
     expect(response.status).toBe(303)
-    return { alice, draft: setCookies(response).get('quotebook_draft')!.value }
+    return { alice, draft: setCookies(response).get(CARRY)!.value }
   }
 
   test('the draft is offered to no one else: another user signing in never sees it', async () => {
     const { alice, draft } = await expiredSave('Alice’s private thought')
     const mallory = await userWith()
-    const page = await handle(get('/', { ...mallory.cookies, quotebook_draft: draft }))
+    const page = await handle(get('/', { ...mallory.cookies, [CARRY]: draft }))
     const html = await page.text()
     expect(html).not.toContain('Alice’s private thought')
     expect(html).not.toContain('You were signed out before your quote was saved.')
     // Left alone, not cleared: Alice may be the next to sign in on this browser.
-    expect(setCookies(page).has('quotebook_draft')).toBe(false)
-    const back = await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
+    expect(setCookies(page).has(CARRY)).toBe(false)
+    const back = await handle(get('/', { ...alice.cookies, [CARRY]: draft }))
     expect(await back.text()).toContain('Alice’s private thought')
   })
 
   test('session cookies of other apps on the domain, before the real one, do not lose the draft', async () => {
     const junk = { __session_aaaaaaaa: 'junk', __session_bbbbbbbb: 'x.y.z' }
     const { alice, draft } = await expiredSave('Kept through the junk', issuer.privateKey, junk)
-    const back = await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
+    const back = await handle(get('/', { ...alice.cookies, [CARRY]: draft }))
     expect(await back.text()).toContain('Kept through the junk')
     // Under the name Clerk's browser SDK gives this app (its publishable key's suffix), behind
     // junk under the plain name, twice.
@@ -252,28 +259,29 @@ describe('a save from a session that has ended', () => {
       { __session: 'junk', ' __session': 'more junk' },
       `__session_${suffix}`,
     )
-    const hers = await handle(
-      get('/', { ...suffixed.alice.cookies, quotebook_draft: suffixed.draft }),
-    )
+    const hers = await handle(get('/', { ...suffixed.alice.cookies, [CARRY]: suffixed.draft }))
     expect(await hers.text()).toContain('Kept under the suffixed name')
   })
 
   test('a draft cookie that was altered or forged is ignored', async () => {
     const { alice, draft } = await expiredSave('The real text')
     const [value = '', signature = ''] = decodeURIComponent(draft).split('.')
-    const decoded = JSON.parse(Buffer.from(value, 'base64').toString('latin1')) as object
+    const decoded = JSON.parse(Buffer.from(value, 'base64').toString('latin1')) as {
+      draft: object
+    }
     const forged = (payload: object) =>
       Buffer.from(JSON.stringify(payload), 'latin1').toString('base64')
+    const altered = { ...decoded, draft: { ...decoded.draft, text: 'Words put in Alice’s mouth' } }
     for (const cookie of [
       // Moved to the same user with other text, keeping the old signature.
-      `${forged({ ...decoded, text: 'Words put in Alice’s mouth' })}.${signature}`,
+      `${forged(altered)}.${signature}`,
       // Unsigned.
-      forged({ ...decoded, text: 'Words put in Alice’s mouth' }),
+      forged(altered),
       // The old, unsigned format.
       Buffer.from('Words put in Alice’s mouth').toString('base64url'),
     ]) {
       const html = await (
-        await handle(get('/', { ...alice.cookies, quotebook_draft: encodeURIComponent(cookie) }))
+        await handle(get('/', { ...alice.cookies, [CARRY]: encodeURIComponent(cookie) }))
       ).text()
       expect(html).not.toContain('Words put in Alice’s mouth')
       expect(html).not.toContain('You were signed out before your quote was saved.')
@@ -282,10 +290,10 @@ describe('a save from a session that has ended', () => {
 
   test('an expired token signed with another key binds the draft to no one', async () => {
     const { alice, draft } = await expiredSave('Typed under a forged session', otherKey())
-    const page = await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
+    const page = await handle(get('/', { ...alice.cookies, [CARRY]: draft }))
     expect(await page.text()).not.toContain('Typed under a forged session')
     // It is shown on the sign-in page instead, to whoever is at this browser.
-    const signIn = await (await handle(get('/sign-in', { quotebook_draft: draft }))).text()
+    const signIn = await (await handle(get('/sign-in', { [CARRY]: draft }))).text()
     expect(signIn).toMatch(
       /<textarea[^>]*readonly=""[^>]*>Typed under a forged session<\/textarea>/i,
     )
@@ -294,18 +302,18 @@ describe('a save from a session that has ended', () => {
   test('with no session at all: the text is shown on the sign-in page, and offered to no one', async () => {
     const response = await save('Typed after signing out in another tab', {})
     expect(response.status).toBe(303)
-    const draft = setCookies(response).get('quotebook_draft')!.value
-    const signIn = await (await handle(get('/sign-in', { quotebook_draft: draft }))).text()
+    const draft = setCookies(response).get(CARRY)!.value
+    const signIn = await (await handle(get('/sign-in', { [CARRY]: draft }))).text()
     expect(signIn).toContain('Here is what you typed')
     expect(signIn).toContain('Typed after signing out in another tab')
     const someone = await userWith()
-    const page = await handle(get('/', { ...someone.cookies, quotebook_draft: draft }))
+    const page = await handle(get('/', { ...someone.cookies, [CARRY]: draft }))
     expect(await page.text()).not.toContain('Typed after signing out in another tab')
   })
 
   test('a draft kept for a known user: the sign-in page says it waits, without showing it', async () => {
     const { draft } = await expiredSave('Waiting for Alice')
-    const signIn = await (await handle(get('/sign-in', { quotebook_draft: draft }))).text()
+    const signIn = await (await handle(get('/sign-in', { [CARRY]: draft }))).text()
     expect(signIn).toContain('Sign in again and it will be waiting for you.')
     expect(signIn).not.toContain('Waiting for Alice')
   })
@@ -313,8 +321,8 @@ describe('a save from a session that has ended', () => {
   test('a draft of characters JSON escapes is shortened to fit a cookie, not lost', async () => {
     // Each control character is six bytes of JSON (\u0001): 600 of them would not fit in 4 KB.
     const { alice, draft } = await expiredSave('\u0001'.repeat(600))
-    expect(`quotebook_draft=${draft}`.length).toBeLessThanOrEqual(4000)
-    const html = await (await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))).text()
+    expect(`${CARRY}=${draft}`.length).toBeLessThanOrEqual(4000)
+    const html = await (await handle(get('/', { ...alice.cookies, [CARRY]: draft }))).text()
     expect(html).toContain('You were signed out before your quote was saved.')
     // eslint-disable-next-line no-control-regex -- the control character is what is kept
     const kept = /<textarea[^>]*>(\u0001+)<\/textarea>/.exec(html)?.[1] ?? ''
@@ -326,16 +334,16 @@ describe('a save from a session that has ended', () => {
 
   test('a text longer than a draft can hold: the page says only its beginning was kept', async () => {
     const { alice, draft } = await expiredSave(`${'word '.repeat(300)}END OF MY TEXT`)
-    const html = await (await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))).text()
+    const html = await (await handle(get('/', { ...alice.cookies, [CARRY]: draft }))).text()
     expect(html).toContain('only its beginning fitted')
     // A text that fitted says nothing of the kind.
     const whole = await expiredSave('Short and whole')
-    const page = await handle(get('/', { ...whole.alice.cookies, quotebook_draft: whole.draft }))
+    const page = await handle(get('/', { ...whole.alice.cookies, [CARRY]: whole.draft }))
     expect(await page.text()).not.toContain('only its beginning')
   })
 
   test('the sign-in page says a delete was not made only when one was refused, not from a link', async () => {
-    const linked = await (await handle(get('/sign-in?redirect_url=%2F%3Fdelete'))).text()
+    const linked = await (await handle(get('/sign-in?redirect_url=%2Fdelete'))).text()
     expect(linked).not.toContain('before your quote was deleted')
     const alice = await userWith('Still mine')
     const expired = sessionToken(
@@ -344,19 +352,13 @@ describe('a save from a session that has ended', () => {
       'https://clerk.quotebook.invalid',
     )
     const refused = await handle(
-      post(
-        '/?index',
-        { intent: 'delete' },
-        { __session: expired.token, __client_uat: String(expired.payload.iat) },
-      ),
+      post('/delete', {}, { __session: expired.token, __client_uat: String(expired.payload.iat) }),
     )
-    expect(refused.headers.get('Location')).toBe('/sign-in?redirect_url=%2F%3Fdelete')
-    const status = setCookies(refused).get('quotebook_status')!.value
-    const told = await handle(
-      get('/sign-in?redirect_url=%2F%3Fdelete', { quotebook_status: status }),
-    )
+    expect(refused.headers.get('Location')).toBe('/sign-in?redirect_url=%2Fdelete')
+    const status = setCookies(refused).get(CARRY)!.value
+    const told = await handle(get('/sign-in?redirect_url=%2Fdelete', { [CARRY]: status }))
     expect(await told.text()).toContain('Your session ended before your quote was deleted')
-    expect(setCookies(told).get('quotebook_status')?.attributes).toContain('Max-Age=0')
+    expect(setCookies(told).get(CARRY)?.attributes).toContain(CLEARED)
     expect(await storedQuote(alice.email)).toBe('Still mine')
   })
 
@@ -364,9 +366,7 @@ describe('a save from a session that has ended', () => {
     const { alice, draft } = await expiredSave('Kept too long')
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 16 * 60 * 1000 })
     try {
-      const html = await (
-        await handle(get('/', { ...alice.cookies, quotebook_draft: draft }))
-      ).text()
+      const html = await (await handle(get('/', { ...alice.cookies, [CARRY]: draft }))).text()
       expect(html).toContain('Save an inspiring quote') // still signed in: the session is 8 h
       expect(html).not.toContain('Kept too long')
     } finally {
@@ -385,14 +385,14 @@ describe('a save from a session that has ended', () => {
   // Loaders and actions see the request as it came (React Router 8 copies none): the way back
   // is the page's address, never the data request's.
   test.each([
-    ['a navigation', get('/_.data?_routes=root%2Croutes%2Fhome')],
-    ['a save with JavaScript', post('/_.data?index', { intent: 'save', quote: 'anonymous' })],
-    ['the delete view', get('/_.data?delete')],
+    ['a navigation', get('/_.data?_routes=root%2Croutes%2Fquote%2Flayout')],
+    ['a save with JavaScript', post('/edit.data', { quote: 'anonymous' })],
+    ['the delete view', get('/delete.data')],
   ])('%s with no session is sent to sign-in with the page to come back to', async (_, request) => {
     const response = await handle(request)
     expect(response.status).toBe(202) // a redirect, as React Router's data requests carry one
     const body = await response.text()
-    const back = request.url.includes('delete') ? '%2F%3Fdelete%3D' : '%2F'
+    const back = request.url.includes('delete') ? '%2Fdelete' : '%2F'
     expect(body).toContain(`"/sign-in?redirect_url=${back}"`)
     expect(body).not.toMatch(/data|index|_routes/)
   })
@@ -401,18 +401,19 @@ describe('a save from a session that has ended', () => {
 describe('a change from a page that is out of date', () => {
   /** The version the edit form carries, as a browser would send it back. */
   async function formVersion(cookies: Record<string, string>) {
-    const html = await (await handle(get('/?edit', cookies))).text()
+    const html = await (await handle(get('/edit', cookies))).text()
     return /name="version" value="([^"]*)"/.exec(html)![1]!
   }
 
+  /** A save (fields with a quote) or a delete, posted to its page. */
   const change = (cookies: Record<string, string>, fields: Record<string, string>) =>
-    handle(post('/?index', fields, cookies))
+    handle(post('quote' in fields ? '/edit' : '/delete', fields, cookies))
 
   test('a save based on the version shown goes through, and the version moves on', async () => {
     const { email, cookies } = await userWith('first')
     const version = await formVersion(cookies)
     expect(version).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
-    expect((await change(cookies, { intent: 'save', quote: 'second', version })).status).toBe(303)
+    expect((await change(cookies, { quote: 'second', version })).status).toBe(303)
     expect(await storedQuote(email)).toBe('second')
     expect(await formVersion(cookies)).not.toBe(version)
   })
@@ -420,10 +421,8 @@ describe('a change from a page that is out of date', () => {
   test('a save based on an older version is refused, showing the newer text and keeping the typed', async () => {
     const { email, cookies } = await userWith('first')
     const stale = await formVersion(cookies)
-    expect(
-      (await change(cookies, { intent: 'save', quote: 'from tab B', version: stale })).status,
-    ).toBe(303)
-    const refused = await change(cookies, { intent: 'save', quote: 'from tab A', version: stale })
+    expect((await change(cookies, { quote: 'from tab B', version: stale })).status).toBe(303)
+    const refused = await change(cookies, { quote: 'from tab A', version: stale })
     expect(refused.status).toBe(409)
     const html = await refused.text()
     expect(html).toContain('changed in another tab or window')
@@ -433,30 +432,25 @@ describe('a change from a page that is out of date', () => {
     // The form now carries the newer version: saving again is a deliberate replacement.
     const newer = /name="version" value="([^"]*)"/.exec(html)![1]!
     expect(newer).not.toBe(stale)
-    expect(
-      (await change(cookies, { intent: 'save', quote: 'from tab A', version: newer })).status,
-    ).toBe(303)
+    expect((await change(cookies, { quote: 'from tab A', version: newer })).status).toBe(303)
     expect(await storedQuote(email)).toBe('from tab A')
   })
 
   test('a save based on a quote deleted meanwhile creates nothing until asked again', async () => {
     const { email, cookies } = await userWith('first')
     const version = await formVersion(cookies)
-    expect((await change(cookies, { intent: 'delete', version })).status).toBe(303)
-    const refused = await change(cookies, { intent: 'save', quote: 'stale edit', version })
+    expect((await change(cookies, { version })).status).toBe(303)
+    const refused = await change(cookies, { quote: 'stale edit', version })
     expect(refused.status).toBe(409)
     expect(await refused.text()).toContain('deleted in another tab or window')
     expect(await storedQuote(email)).toBeNull()
-    expect(
-      (await change(cookies, { intent: 'save', quote: 'stale edit', version: '' })).status,
-    ).toBe(303)
+    expect((await change(cookies, { quote: 'stale edit', version: '' })).status).toBe(303)
     expect(await storedQuote(email)).toBe('stale edit')
   })
 
   test('a new quote from a page that showed none is refused when one was saved meanwhile', async () => {
     const { email, cookies } = await userWith('saved in another tab')
     const refused = await change(cookies, {
-      intent: 'save',
       quote: 'typed on the empty page',
       version: '',
     })
@@ -467,10 +461,8 @@ describe('a change from a page that is out of date', () => {
   test('a delete of an older version is refused, and asks about the newer text', async () => {
     const { email, cookies } = await userWith('first')
     const stale = await formVersion(cookies)
-    expect((await change(cookies, { intent: 'save', quote: 'newer', version: stale })).status).toBe(
-      303,
-    )
-    const refused = await change(cookies, { intent: 'delete', version: stale })
+    expect((await change(cookies, { quote: 'newer', version: stale })).status).toBe(303)
+    const refused = await change(cookies, { version: stale })
     expect(refused.status).toBe(409)
     const html = await refused.text()
     expect(html).toContain('Delete your quote?')
@@ -482,7 +474,7 @@ describe('a change from a page that is out of date', () => {
     const { email, cookies } = await userWith('first')
     const version = await formVersion(cookies)
     for (let time = 0; time < 2; time += 1) {
-      const response = await change(cookies, { intent: 'save', quote: '  second  ', version })
+      const response = await change(cookies, { quote: '  second  ', version })
       expect(response.status).toBe(303)
     }
     expect(await storedQuote(email)).toBe('second')
@@ -499,17 +491,17 @@ describe('a change from a page that is out of date', () => {
     )
     const kept = await change(
       { __session: expired.token, __client_uat: String(expired.payload.iat) },
-      { intent: 'save', quote: 'from the tab whose session ended', version },
+      { quote: 'from the tab whose session ended', version },
     )
-    const draft = setCookies(kept).get('quotebook_draft')!.value
+    const draft = setCookies(kept).get(CARRY)!.value
     // Meanwhile another tab saves a newer text.
-    expect((await change(cookies, { intent: 'save', quote: 'newer', version })).status).toBe(303)
+    expect((await change(cookies, { quote: 'newer', version })).status).toBe(303)
     // Back, the draft's form is based on the old version, so saving it shows the newer text.
-    const page = await (await handle(get('/', { ...cookies, quotebook_draft: draft }))).text()
+    const page = await (await handle(get('/', { ...cookies, [CARRY]: draft }))).text()
     expect(/name="version" value="([^"]*)"/.exec(page)![1]).toBe(version)
     const refused = await change(
-      { ...cookies, quotebook_draft: draft },
-      { intent: 'save', quote: 'from the tab whose session ended', version },
+      { ...cookies, [CARRY]: draft },
+      { quote: 'from the tab whose session ended', version },
     )
     expect(refused.status).toBe(409)
     expect(await refused.text()).toMatch(/<blockquote[^>]*>newer<\/blockquote>/)
@@ -566,11 +558,69 @@ describe('a change from a page that is out of date', () => {
     const { email, cookies } = await userWith('first')
     const version = await formVersion(cookies)
     const statuses = await Promise.all(
-      ['one', 'two'].map(
-        async (quote) => (await change(cookies, { intent: 'save', quote, version })).status,
-      ),
+      ['one', 'two'].map(async (quote) => (await change(cookies, { quote, version })).status),
     )
     expect(statuses.sort()).toEqual([303, 409])
     expect(['one', 'two']).toContain(await storedQuote(email))
+  })
+})
+
+describe('the pages’ old addresses', () => {
+  test.each([
+    ['/?edit', '/edit'],
+    ['/?delete', '/delete'],
+  ])('GET %s moved for good to %s, before any sign-in check', async (old, now) => {
+    for (const cookies of [{}, (await userWith('Moved')).cookies]) {
+      const response = await handle(get(old, cookies))
+      expect(response.status).toBe(301)
+      expect(response.headers.get('Location')).toBe(now)
+    }
+  })
+
+  test.each([
+    ['save', '/edit'],
+    ['delete', '/delete'],
+    ['discard-draft', '/draft/discard'],
+  ])(
+    'a form an old page posts to /?index (%s) is sent on to %s with its body',
+    async (intent, now) => {
+      const { email, cookies } = await userWith('Before the move')
+      const fields = { intent, quote: 'Typed on an old page' }
+      const response = await handle(post('/?index', fields, cookies))
+      expect(response.status).toBe(307)
+      expect(response.headers.get('Location')).toBe(now)
+      expect(await storedQuote(email)).toBe('Before the move')
+      // What a browser then does: the same form, posted again to the new address.
+      const followed = await handle(post(now, fields, cookies))
+      expect(followed.status).toBe(303)
+      const stored = { save: 'Typed on an old page', delete: null }[intent]
+      expect(await storedQuote(email)).toBe(stored === undefined ? 'Before the move' : stored)
+    },
+  )
+})
+
+describe('discarding a kept draft', () => {
+  test('forgets it and goes back to the quote, which is as it was', async () => {
+    const issuer = localIdentity(process.env.QUOTEBOOK_DATA_DIR!)
+    const { email, cookies } = await userWith('Saved before')
+    const expired = sessionToken(
+      issuer.privateKey,
+      { sub: localUserId(email), iat: now() - 3600, nbf: now() - 3610, exp: now() - 60 },
+      'https://clerk.quotebook.invalid',
+    )
+    const kept = await save('Typed, then thought better of', {
+      __session: expired.token,
+      __client_uat: String(expired.payload.iat),
+    })
+    const draft = setCookies(kept).get(CARRY)!.value
+    const withDraft = { ...cookies, [CARRY]: draft }
+    expect(await (await handle(get('/', withDraft))).text()).toContain('Typed, then thought')
+    const discarded = await handle(post('/draft/discard', {}, withDraft))
+    expect(discarded.status).toBe(303)
+    expect(discarded.headers.get('Location')).toBe('/')
+    expect(setCookies(discarded).get(CARRY)?.attributes).toContain(CLEARED)
+    const html = await (await handle(get('/', cookies))).text()
+    expect(html).not.toContain('Typed, then thought')
+    expect(await storedQuote(email)).toBe('Saved before')
   })
 })

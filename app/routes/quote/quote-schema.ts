@@ -1,5 +1,5 @@
-// zod's mini build. The page ships none of it: only the action parses the whole form, with the
-// schema built inside parseQuoteChange, which the browser's bundle leaves out.
+// zod's mini build. The page ships none of it: only the actions parse the whole form, with the
+// schemas built inside parseSave and parseDelete, which the browser's bundle leaves out.
 import { z } from 'zod/mini'
 
 /**
@@ -73,23 +73,27 @@ export const versionOrNone = (value: unknown): string =>
   typeof value === 'string' && isVersion(value) ? value : ''
 
 /**
- * What the home page's forms ask for, by their `intent`:
- * - save: the quote, and the version it was based on (empty when there was no quote);
- * - delete: the version the page showed;
- * - discard-draft: forget a quote kept from a session that ended.
- * A form without `version` changes the quote whatever it is now. Any other field is ignored (a
- * user id comes from the session, never from the form). Built on first use, inside a function:
- * a schema made at the top of the module is code the bundler must keep, and only the action
- * (on the server) parses the whole form; the page checks the quote alone (`checkQuote`).
+ * What the save form sends: the quote, and the version it was based on. `basedOn` is what
+ * `saveQuote` takes: the version; null for "there was no quote" (an empty `version`); undefined
+ * for a form without `version`, which replaces the quote whatever it is now. Any other field is
+ * ignored (a user id comes from the session, never from the form). Built on first use, inside a
+ * function: a schema made at the top of the module is code the bundler must keep, and only the
+ * action (on the server) parses the whole form; the page checks the quote alone (`checkQuote`).
  */
-export function parseQuoteChange(fields: Record<string, string | undefined>) {
-  quoteChange ??= quoteChangeSchema()
-  return quoteChange.safeParse(fields)
+export function parseSave(fields: Record<string, string | undefined>) {
+  schemas ??= formSchemas()
+  return schemas.save.safeParse(fields)
 }
 
-let quoteChange: ReturnType<typeof quoteChangeSchema> | undefined
+/** What the delete form sends: the version the page showed (none: delete whatever is there). */
+export function parseDelete(fields: Record<string, string | undefined>) {
+  schemas ??= formSchemas()
+  return schemas.delete.safeParse(fields)
+}
 
-function quoteChangeSchema() {
+let schemas: ReturnType<typeof formSchemas> | undefined
+
+function formSchemas() {
   const quoteText = z.pipe(
     z.unknown(),
     z.transform((input, context) => {
@@ -100,13 +104,14 @@ function quoteChangeSchema() {
     }),
   )
   const version = z.string().check(z.refine(isVersion))
-  return z.discriminatedUnion('intent', [
-    z.object({
-      intent: z.literal('save'),
-      quote: quoteText,
-      version: z.optional(z.union([z.literal(''), version])),
-    }),
-    z.object({ intent: z.literal('delete'), version: z.optional(version) }),
-    z.object({ intent: z.literal('discard-draft') }),
-  ])
+  return {
+    save: z.pipe(
+      z.object({ quote: quoteText, version: z.optional(z.union([z.literal(''), version])) }),
+      z.transform(({ quote, version }) => ({
+        quote,
+        basedOn: version === '' ? null : version,
+      })),
+    ),
+    delete: z.object({ version: z.optional(version) }),
+  }
 }

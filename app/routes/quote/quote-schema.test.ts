@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { checkQuote, codePoints, isVersion, QUOTE_MAX_LENGTH } from './quote-schema'
+import {
+  checkQuote,
+  codePoints,
+  isVersion,
+  parseDelete,
+  parseSave,
+  QUOTE_MAX_LENGTH,
+} from './quote-schema'
 
 const astral = '🙂' // one code point, two UTF-16 units, four UTF-8 bytes
 
@@ -86,5 +93,32 @@ describe('isVersion', () => {
     ]) {
       expect(isVersion(bad), bad).toBe(false)
     }
+  })
+})
+
+describe('the forms', () => {
+  const version = '2026-11-27T10:00:00.000001Z'
+
+  test('a save: the checked quote, and the version it was based on, in saveQuote’s terms', () => {
+    expect(parseSave({ quote: ' Words ', version }).data).toEqual({
+      quote: 'Words',
+      basedOn: version,
+    })
+    expect(parseSave({ quote: 'Words', version: '' }).data?.basedOn).toBeNull()
+    expect(parseSave({ quote: 'Words' }).data?.basedOn).toBeUndefined()
+    // Other fields (an old page's `intent`, a user id) are ignored.
+    expect(parseSave({ quote: 'Words', change: 'save', user_id: 'x' }).success).toBe(true)
+  })
+
+  test('a save refused: the field and the message for the person typing', () => {
+    const issue = (fields: Record<string, string>) => parseSave(fields).error?.issues[0]
+    expect(issue({})).toMatchObject({ path: ['quote'], message: 'Write a quote before saving.' })
+    expect(issue({ quote: 'Words', version: 'abc' })?.path).toEqual(['version'])
+  })
+
+  test('a delete: a version, or none', () => {
+    expect(parseDelete({ version }).data).toEqual({ version })
+    expect(parseDelete({}).data).toEqual({})
+    expect(parseDelete({ version: '0' }).success).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { Form, Link, useNavigation } from 'react-router'
-import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from '../quotes/quote-schema'
-import { primaryButton, secondaryButton, textField } from './button-styles'
+import { primaryButton, secondaryButton, textField } from '../../components/button-styles'
+import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from './quote-schema'
 
 interface Props {
   /** The text to start with: the saved quote, a kept draft, or what the user sent. */
@@ -50,7 +50,7 @@ export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
   const [counter, setCounter] = useState(`At most ${QUOTE_MAX_LENGTH} characters`)
   const [clientError, setClientError] = useState<string | undefined>()
   const shownError = clientError ?? error
-  const saving = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'save'
+  const saving = navigation.state === 'submitting' && navigation.formData?.has('quote') === true
 
   useEffect(() => {
     const textarea = field.current
@@ -67,7 +67,7 @@ export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
   return (
     <Form
       method="post"
-      action="/?index"
+      action="/edit"
       className="mt-8 w-full space-y-3 text-left"
       onSubmit={(event) => {
         const checked = checkQuote(field.current?.value)
@@ -78,7 +78,6 @@ export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
         }
       }}
     >
-      <input type="hidden" name="intent" value="save" />
       <input type="hidden" name="version" value={basedOn} />
       <label htmlFor="quote" className="block font-medium">
         {mode === 'edit' ? 'Edit your quote' : 'Your quote'}
@@ -118,7 +117,7 @@ export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
           {saving ? 'Saving…' : mode === 'edit' ? 'Save changes' : 'Save Quote'}
         </button>
         {mode === 'edit' && (
-          <Link to="/" className={secondaryButton}>
+          <Link to="/" prefetch="render" className={secondaryButton}>
             Cancel
           </Link>
         )}

@@ -1,6 +1,9 @@
+import { data } from 'react-router'
+import { pendingMessages, statusMessages } from './messages'
+
 /**
- * What the home page shows, as a pure function of what it knows: the loader's data, the address,
- * the action's answer and the change on its way. The component renders the view this returns
+ * What the quote's pages show, as pure functions of what they know: the layout's data, which page
+ * asks, the action's answer and the change on its way. The components render what these return
  * and nothing else decides.
  */
 
@@ -19,10 +22,17 @@ export interface SavedQuote {
  * - `newer` is the quote as it now is when it changed in another tab or window (null: deleted).
  */
 export type Refusal =
-  | { intent: 'save'; error: string; typed: string; basedOn: string; newer?: SavedQuote | null }
-  | { intent: 'delete'; error: string; newer?: SavedQuote | null }
+  | { change: 'save'; error: string; typed: string; basedOn: string; newer?: SavedQuote | null }
+  | { change: 'delete'; error: string; newer?: SavedQuote | null }
 
-export type HomeView =
+/**
+ * The one way the quote's actions refuse a change: the refusal, as the page's action data, with
+ * its status. Any status of 400 or more keeps React Router from reloading the page's data, which
+ * after a change that never reached the server could only fail the same way and lose the text.
+ */
+export const refuse = (refusal: Refusal, status: number) => data(refusal, { status })
+
+export type QuoteView =
   | { kind: 'saved'; text: string; saving: boolean }
   | {
       kind: 'form'
@@ -36,44 +46,41 @@ export type HomeView =
     }
   | { kind: 'confirm-delete'; text: string; version: string; error?: string }
 
-/** What the address asks for: `/`, `/?edit` or `/?delete`. */
+/** Which of the quote's pages is asking: `/`, `/edit` or `/delete`. */
 export type Requested = 'show' | 'edit' | 'confirm-delete'
 
-export const requestedView = (search: URLSearchParams): Requested =>
-  search.has('edit') ? 'edit' : search.has('delete') ? 'confirm-delete' : 'show'
+/** What the layout knows: the saved quote, the change on its way, and the last change's status. */
+export interface FrameState {
+  quote: SavedQuote | null
+  /** What the last change did, once, after its redirect (spent once the page moves on). */
+  status: Status | null
+  pending: PendingChange
+}
 
-/**
- * Whether going from `current` to `next` only moves between the home page's views (`/`,
- * `/?edit`, `/?delete`). Such a move needs nothing from the server, so it works offline and
- * costs no request; the page is already up to date or, if another tab changed the quote, the
- * version check refuses a change made from it.
- */
-export function onlySwitchesView(current: URL, next: URL): boolean {
-  // `index` is React Router's marker on the address a form was posted to (`/?index`).
-  const viewsOnly = (url: URL) =>
-    url.pathname === '/' &&
-    [...url.searchParams.keys()].every(
-      (key) => key === 'edit' || key === 'delete' || key === 'index',
-    )
-  return viewsOnly(current) && viewsOnly(next) && current.search !== next.search
+export type Status = keyof typeof statusMessages
+
+export interface Frame {
+  /** Whether there is a quote (or one on its way): the subtitle says so. */
+  hasQuote: boolean
+  /** What the live region announces. */
+  announcement: string | null
 }
 
 /**
- * Whether a navigation or submission leaves the page's data as it is, whatever the route: a move
- * between the home page's views, or a change that never got a usable answer (the action's
- * `clientAction` marks it `unreachable`), after which reloading could only fail the same way.
+ * The part of the page every view shares. A refused change needs no say here: it arrives on a new
+ * location, which spends the status, and a 409 reloads the quote it brings.
  */
-export function keepsData(args: {
-  currentUrl: URL
-  nextUrl: URL
-  formMethod?: string
-  actionResult?: unknown
-}): boolean {
-  if ((args.actionResult as { unreachable?: boolean } | undefined)?.unreachable) return true
-  return args.formMethod === undefined && onlySwitchesView(args.currentUrl, args.nextUrl)
+export function quoteFrame({ quote, status, pending }: FrameState): Frame {
+  if (pending !== null) {
+    return {
+      hasQuote: pending.kind === 'saving',
+      announcement: pending.kind === 'deleting' ? pendingMessages.deleting : pendingMessages.saving,
+    }
+  }
+  return { hasQuote: quote !== null, announcement: status === null ? null : statusMessages[status] }
 }
 
-export interface HomeState {
+export interface ViewState {
   /** The saved quote. */
   quote: SavedQuote | null
   requested: Requested
@@ -82,30 +89,19 @@ export interface HomeState {
    * version it was typed against; `cut` when only its beginning fitted.
    */
   draft: { text: string; basedOn: string; cut?: boolean } | null
-  /** What the last change did, once, after its redirect. */
-  status: 'saved' | 'deleted' | 'not-deleted' | null
   /** The action's answer, when it refused the change. */
   refused?: Refusal
   pending: PendingChange
 }
 
-export interface HomeScreen {
-  view: HomeView
-  /** Whether there is a quote (or one on its way): the subtitle says so. */
-  hasQuote: boolean
-  /** What the live region announces. */
-  announcement: string | null
+export interface ViewScreen {
+  view: QuoteView
   /** Whether to say that the user was signed out before the draft was saved. */
   draftNotice: boolean
 }
 
-const statusMessages = {
-  saved: 'Your quote was saved.',
-  deleted: 'Your quote was deleted.',
-  'not-deleted': 'Your quote was not deleted: your session had ended.',
-} as const
-
-export function homeScreen(state: HomeState): HomeScreen {
+/** What the page at `requested` shows below the shared frame. */
+export function quoteView(state: ViewState): ViewScreen {
   const { requested, draft, refused, pending } = state
   // A refusal because the quote changed elsewhere brings the quote as it now is.
   const known = refused?.newer !== undefined ? refused.newer : state.quote
@@ -113,23 +109,13 @@ export function homeScreen(state: HomeState): HomeScreen {
   const quote =
     pending === null ? known : pending.kind === 'deleting' ? null : { text: pending.text }
   const settled = pending === null && refused === undefined
-  const announcement =
-    pending !== null
-      ? pending.kind === 'deleting'
-        ? 'Deleting…'
-        : 'Saving…'
-      : state.status !== null && refused === undefined
-        ? statusMessages[state.status]
-        : null
   return {
     view: view(),
-    hasQuote: quote !== null,
-    announcement,
-    draftNotice: draft !== null && pending === null && refused?.intent !== 'save',
+    draftNotice: draft !== null && pending === null && refused?.change !== 'save',
   }
 
-  function view(): HomeView {
-    if (refused?.intent === 'delete' && pending === null && known !== null) {
+  function view(): QuoteView {
+    if (refused?.change === 'delete' && pending === null && known !== null) {
       return {
         kind: 'confirm-delete',
         text: known.text,
@@ -145,7 +131,7 @@ export function homeScreen(state: HomeState): HomeScreen {
       return { kind: 'saved', text: known.text, saving: false }
     }
     const mode = quote !== null ? 'edit' : 'create'
-    if (refused?.intent === 'save') {
+    if (refused?.change === 'save') {
       return {
         kind: 'form',
         text: refused.typed,

@@ -1,0 +1,205 @@
+import { type RefObject, useEffect, useRef } from 'react'
+import { Form, Link, useNavigation, useOutletContext } from 'react-router'
+import { dangerButton, primaryButton, secondaryButton } from '../../components/button-styles'
+import { QuoteForm } from './quote-form'
+import { checkQuote } from './quote-schema'
+import {
+  type PendingChange,
+  quoteView,
+  type Refusal,
+  type Requested,
+  type SavedQuote as Quote,
+  type ViewState,
+} from './quote-view'
+
+/** What the layout hands its pages: its data, its heading, and the view shown last. */
+export interface QuotePage {
+  quote: Quote | null
+  draft: ViewState['draft']
+  headingRef: RefObject<HTMLHeadingElement | null>
+  /** Kept by the layout, so it outlives the page that set it: focus follows a change of view. */
+  lastViewRef: RefObject<string | null>
+}
+
+export const useQuotePage = () => useOutletContext<QuotePage>()
+
+/** The change being submitted with JavaScript, unless the text would be refused anyway. */
+export function usePendingChange(): PendingChange {
+  const { formData, formAction } = useNavigation()
+  if (formData === undefined || formAction === undefined) return null
+  const path = new URL(formAction, 'http://quotebook.invalid').pathname
+  if (path === '/delete') return { kind: 'deleting' }
+  if (path !== '/edit') return null
+  const checked = checkQuote(formData.get('quote'))
+  return checked.error === undefined ? { kind: 'saving', text: checked.quote } : null
+}
+
+/** One page's view of the quote, below the layout's heading and live region. */
+export function QuoteScreen({ requested, refused }: { requested: Requested; refused?: Refusal }) {
+  const { quote, draft } = useQuotePage()
+  const { view, draftNotice } = quoteView({
+    quote,
+    requested,
+    draft,
+    refused,
+    pending: usePendingChange(),
+  })
+  useFocusOnViewChange(view.kind)
+  return (
+    <>
+      {draftNotice && <DraftNotice cut={draft?.cut ?? false} />}
+      {view.kind === 'confirm-delete' ? (
+        <DeleteConfirmation text={view.text} version={view.version} error={view.error} />
+      ) : view.kind === 'form' ? (
+        <>
+          {view.newer && <NewerQuote text={view.newer.text} />}
+          <QuoteForm
+            key={`${requested}:${view.basedOn}:${view.text}:${view.error ?? ''}`}
+            initialText={view.text}
+            basedOn={view.basedOn}
+            error={view.error}
+            mode={view.mode}
+          />
+        </>
+      ) : (
+        <SavedQuote text={view.text} saving={view.saving} />
+      )}
+    </>
+  )
+}
+
+/**
+ * Focus follows the view: the form and the delete question focus themselves; arriving at the
+ * saved quote from another view focuses the page's heading. Not on the first page shown.
+ */
+function useFocusOnViewChange(kind: string) {
+  const { headingRef, lastViewRef } = useQuotePage()
+  useEffect(() => {
+    const previous = lastViewRef.current
+    lastViewRef.current = kind
+    if (previous !== null && previous !== kind && kind === 'saved') headingRef.current?.focus()
+  }, [kind, headingRef, lastViewRef])
+}
+
+function DraftNotice({ cut }: { cut: boolean }) {
+  return (
+    <div className="mt-2 w-full rounded-md border border-amber-700 bg-amber-50 px-4 py-3 text-left text-sm text-amber-950 dark:border-amber-500 dark:bg-amber-950 dark:text-amber-100">
+      <p>
+        You were signed out before your quote was saved. We kept what you typed
+        {cut ? ', but it was longer than a quote can be, so only its beginning fitted' : ''}: check
+        it below, then save it.
+      </p>
+      {/* A plain form post: discarding needs the server, and its route has no page of its own. */}
+      <Form method="post" action="/draft/discard" reloadDocument className="mt-2">
+        <button
+          type="submit"
+          className="underline underline-offset-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current"
+        >
+          Discard it
+        </button>
+      </Form>
+    </div>
+  )
+}
+
+function NewerQuote({ text }: { text: string }) {
+  return (
+    <section
+      aria-labelledby="newer-quote"
+      className="mt-6 w-full rounded-md border border-gray-500 px-4 py-3 text-left dark:border-gray-400"
+    >
+      <h2 id="newer-quote" className="text-sm font-semibold">
+        Your saved quote now reads
+      </h2>
+      <blockquote dir="auto" className="mt-2 break-words whitespace-pre-wrap">
+        {text}
+      </blockquote>
+    </section>
+  )
+}
+
+// The links load the page they lead to as soon as they are shown, so moving between the quote's
+// pages needs nothing from the network: it works offline.
+function SavedQuote({ text, saving }: { text: string; saving: boolean }) {
+  return (
+    <>
+      <blockquote
+        dir="auto"
+        aria-busy={saving || undefined}
+        className="mt-6 w-full text-3xl leading-snug font-semibold break-words whitespace-pre-wrap sm:text-4xl"
+      >
+        {text}
+      </blockquote>
+      <div className="mt-8 flex flex-wrap justify-center gap-3">
+        {saving ? (
+          <button type="button" className={primaryButton} disabled>
+            Saving…
+          </button>
+        ) : (
+          <>
+            <Link to="/edit" prefetch="render" className={primaryButton}>
+              Edit
+            </Link>
+            <Link to="/delete" prefetch="render" className={secondaryButton}>
+              Delete Quote
+            </Link>
+          </>
+        )}
+      </div>
+    </>
+  )
+}
+
+function DeleteConfirmation({
+  text,
+  version,
+  error,
+}: {
+  text: string
+  version: string
+  error?: string
+}) {
+  const question = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    // Focus on the question: pressing Enter again (a double press on "Delete Quote") does nothing.
+    question.current?.focus()
+  }, [])
+  return (
+    <section aria-labelledby="confirm-delete" className="mt-6 w-full">
+      {/* autoFocus is for the page without JavaScript, where the browser applies it. */}
+      <h2
+        ref={question}
+        id="confirm-delete"
+        tabIndex={-1}
+        autoFocus
+        className="text-xl font-semibold focus:outline-none"
+      >
+        Delete your quote?
+      </h2>
+      <blockquote
+        dir="auto"
+        className="mt-4 text-lg break-words whitespace-pre-wrap text-gray-700 dark:text-gray-300"
+      >
+        {text}
+      </blockquote>
+      {error && (
+        <p
+          id="delete-error"
+          role="alert"
+          className="mt-4 text-sm font-medium text-red-700 dark:text-red-400"
+        >
+          {error}
+        </p>
+      )}
+      <Form method="post" action="/delete" className="mt-6 flex flex-wrap justify-center gap-3">
+        <input type="hidden" name="version" value={version} />
+        <button type="submit" className={dangerButton}>
+          Yes, delete it
+        </button>
+        <Link to="/" prefetch="render" className={secondaryButton}>
+          Keep it
+        </Link>
+      </Form>
+    </section>
+  )
+}
