@@ -1,4 +1,4 @@
-import { isRouteErrorResponse, useRouteLoaderData } from 'react-router'
+import { isRouteErrorResponse, useLocation, useRouteLoaderData } from 'react-router'
 
 interface Props {
   error: unknown
@@ -52,7 +52,15 @@ export const errorTitle = (error: unknown) => `${describe(error).title} · Quote
  */
 export function ErrorPage({ error, children }: Props) {
   const rootData = useRouteLoaderData('root') as { requestId?: string } | undefined
+  const { key } = useLocation()
   const { status, title, message } = describe(error)
+  // The failing request's id: the one its error carries, else the page load's, which is the
+  // failing one only on the page as it was loaded ('default'), not after a move in the browser.
+  const carried = isRouteErrorResponse(error)
+    ? (error.data as { requestId?: unknown } | null)?.requestId
+    : undefined
+  const requestId =
+    typeof carried === 'string' ? carried : key === 'default' ? rootData?.requestId : undefined
   const stack = import.meta.env.DEV && error instanceof Error ? error.stack : undefined
   return (
     <main className="mx-auto max-w-xl px-4 py-16" aria-labelledby="error-title">
@@ -64,9 +72,9 @@ export function ErrorPage({ error, children }: Props) {
           {message}
         </p>
       )}
-      {rootData?.requestId && (
+      {requestId && (
         <p className="mt-4 text-sm text-gray-700 dark:text-gray-300">
-          Request id: <code data-testid="request-id">{rootData.requestId}</code>
+          Request id: <code data-testid="request-id">{requestId}</code>
         </p>
       )}
       {stack && <pre className="mt-4 overflow-x-auto text-xs">{stack}</pre>}

@@ -2,7 +2,15 @@ import { applyMigrations } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
 import { type RunningServer, startProductionServer } from '../helpers/production-server'
 import { tcpProxy } from '../helpers/tcp-proxy'
-import { expect, expectAccessible, newUser, quoteField, signIn, test } from './fixtures'
+import {
+  expect,
+  expectAccessible,
+  newUser,
+  quoteField,
+  signIn,
+  test,
+  waitForHydration,
+} from './fixtures'
 
 // The production server of this file's own, on a database behind a proxy that can stop, as a
 // database server that went away: the 503 page must keep the typed text and offer the save
@@ -74,6 +82,29 @@ test('a page view while the database is down: the 503 page, with a way to try ag
     expect(await page.locator('title').count()).toBe(1)
     await expect(page).toHaveTitle('Temporarily unavailable · Quotebook')
     await expectAccessible(page)
+  } finally {
+    await proxy.up()
+  }
+})
+
+test('the 503 page names the request that failed, after a move in the browser too', async ({
+  page,
+  javaScriptEnabled,
+}) => {
+  await signIn(page, newUser('Outage Ona'), server.url)
+  // A page whose own request id differs from the one that will fail.
+  await page.goto(`${server.url}/no-such-page`)
+  if (javaScriptEnabled) await waitForHydration(page)
+  await proxy.down()
+  try {
+    // With JavaScript the move asks for the quote's data (`/_.data`); without, for the page.
+    const failed = page.waitForResponse((answer) =>
+      ['/', '/_.data'].includes(new URL(answer.url()).pathname),
+    )
+    await page.getByRole('banner').getByRole('link', { name: 'Quotebook' }).click()
+    const id = (await failed).headers()['x-request-id']
+    await expect(page.getByRole('heading', { name: 'Temporarily unavailable' })).toBeVisible()
+    await expect(page.getByTestId('request-id')).toHaveText(id!)
   } finally {
     await proxy.up()
   }

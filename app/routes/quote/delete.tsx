@@ -5,6 +5,7 @@ import { requestDeadline } from '../../db/client.server'
 import { databaseFailure } from '../../db/errors.server'
 import { deleteQuote } from '../../db/user-messages.server'
 import { readFields } from '../../http/form.server'
+import { requestIdOf } from '../../http/request-context.server'
 import { routeError } from '../../http/route-error.server'
 import { afterChange } from './carried-over.server'
 import { CHANGED_ELSEWHERE, titles, UNKNOWN_FORM } from './messages'
@@ -37,7 +38,10 @@ export async function action(args: Route.ActionArgs) {
     deleted = await deleteQuote(userId, form.data.version, requestDeadline(args))
   } catch (error) {
     const failure = databaseFailure(error, args, 'deleted')
-    throw routeError(failure.status, { message: failure.message })
+    throw routeError(failure.status, {
+      message: failure.message,
+      requestId: requestIdOf(args.context),
+    })
   }
   if (!deleted.made) {
     return refuse(
