@@ -58,6 +58,11 @@ export const links: Route.LinksFunction = () => [
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce()
+  useEffect(() => {
+    // Marks the moment the page, an error page too, is interactive; the e2e tests of
+    // JavaScript-only behaviour wait for it.
+    document.documentElement.dataset.hydrated = 'true'
+  }, [])
   return (
     <html lang="en">
       <head>
@@ -79,10 +84,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App({ loaderData }: Route.ComponentProps) {
   const nonce = useNonce()
-  useEffect(() => {
-    // Marks the moment the page is interactive; the e2e tests of JavaScript-only behaviour wait for it.
-    document.documentElement.dataset.hydrated = 'true'
-  }, [])
   useFocusOnNewPage()
   const page = (
     <>

@@ -16,8 +16,9 @@ import {
 // database server that went away: the 503 page must keep the typed text and offer the save
 // again, once, without a link that would throw the text away.
 
-// The browser notes each 503 in the console; they are what this file is about.
-test.use({ expectedFailures: /status of 503/ })
+// The browser notes each 503 in the console; they are what this file is about (and a 404, the
+// page a move starts from).
+test.use({ expectedFailures: /status of (503|404)/ })
 
 let database: FreshDatabase
 let proxy: Awaited<ReturnType<typeof tcpProxy>>
