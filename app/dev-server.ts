@@ -32,15 +32,18 @@ const { values } = parseArgs({
 
 process.env.NODE_ENV ??= 'development'
 loadDotEnv()
-// Vite's usual port, unless the command line or the environment names another.
+// Vite's usual port and interface (this machine only, where the local sign-in lets anyone be
+// anyone), unless the command line or the environment names others; `--host` alone opens it.
 process.env.PORT = values.port ?? process.env.PORT ?? '5173'
-if (values.host !== undefined) process.env.HOST = values.host
+process.env.HOST = values.host ?? process.env.HOST ?? 'localhost'
+if (process.env.HOST === '') delete process.env.HOST
 
 // Vite's hot reload takes its WebSocket upgrades from the app's server, relayed through this.
 const upgrades = new EventEmitter()
 const ownSignalListeners = new Set(process.listeners('SIGTERM'))
 const vite = await createServer({
   appType: 'custom',
+  // Vite's hot reload only listens for the server's 'upgrade' events, which the relay emits.
   server: { middlewareMode: true, ws: { server: upgrades as unknown as Server } },
   optimizeDeps: { force: values.force },
 })
@@ -57,7 +60,13 @@ try {
   console.info(`\n  Quotebook (development): ${url}\n`)
 } catch (error) {
   await vite.close()
-  // A setting to fix (env.server.ts): what to do, without a stack; anything else as it is.
+  // A setting to fix: what to do, without a stack; anything else as it is.
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(
+      `quotebook: port ${process.env.PORT} is in use; start with --port N, or without --strictPort`,
+    )
+    process.exit(1)
+  }
   if (!(error instanceof Error && error.name === 'EnvironmentError')) throw error
   console.error(`quotebook: ${error.message}`)
   process.exit(1)

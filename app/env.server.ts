@@ -61,7 +61,7 @@ const environmentSchema = z.object({
     .trim()
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret of a Clerk webhook (whsec_…)')
     .optional(),
-  // Where `npm start` listens; HOST unset means every interface.
+  // Where the server listens; HOST unset means every interface (`npm run dev`: 5173, localhost).
   PORT: z.coerce
     .number({ error: 'must be a port number' })
     .int({ error: 'must be a port number' })

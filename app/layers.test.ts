@@ -19,7 +19,8 @@ const layers: { name: string; owns: (file: string) => boolean; mayImport: string
   },
   {
     name: 'composition',
-    owns: (file) => /^(root\.tsx|entry\.server\.tsx|routes\.ts|server\.ts|dev-server\.ts)$/.test(file),
+    owns: (file) =>
+      /^(root\.tsx|entry\.server\.tsx|routes\.ts|server\.ts|dev-server\.ts)$/.test(file),
     mayImport: ['environment', 'http', 'db', 'auth', 'components', 'routes'],
   },
 ]

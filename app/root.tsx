@@ -39,13 +39,18 @@ export async function loader(args: Route.LoaderArgs) {
   }
 }
 
+// The quote's pages, between which a move asks the server nothing (routes/quote/layout.tsx).
+const quotePages = new Set(['/', '/edit', '/delete'])
+
 export function shouldRevalidate(args: ShouldRevalidateFunctionArgs) {
-  // A move to another page keeps this data, as React Router's default does; said here because
-  // <Link prefetch> asks with the default forced to true, and would fetch it for every link.
-  if (args.formMethod === undefined && args.currentUrl.pathname !== args.nextUrl.pathname) {
-    return false
+  // Between the quote's pages this data stays, so the move works offline and a prefetching link
+  // fetches nothing. Any other move reloads it: Clerk's components sign in and out with one, and
+  // the header must then show who is signed in.
+  const { currentUrl, nextUrl, formMethod } = args
+  if (formMethod === undefined && quotePages.has(currentUrl.pathname)) {
+    return !quotePages.has(nextUrl.pathname) || currentUrl.search !== nextUrl.search
   }
-  return args.defaultShouldRevalidate
+  return formMethod === undefined ? true : args.defaultShouldRevalidate
 }
 
 export function meta({ error }: Route.MetaArgs): Route.MetaDescriptors {

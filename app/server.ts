@@ -24,7 +24,7 @@ import type { BuildSource } from './http/router-answer.server'
  */
 
 /** React Router's server build of the app: routes, entry and assets manifest. */
-export async function loadAppBuild(): Promise<ServerBuild> {
+async function loadAppBuild(): Promise<ServerBuild> {
   // React Router's Vite plugin provides this module at build time.
   return import('virtual:react-router/server-build')
 }
@@ -62,8 +62,8 @@ export async function serveDevelopment(
     },
   )
   const { address, port } = server.address() as AddressInfo
-  // Every interface: the browser on this machine reaches it as localhost.
-  const host = address === '::' || address === '0.0.0.0' ? 'localhost' : address
+  // Every interface, or `localhost` as resolved: the browser on this machine says localhost.
+  const host = ['::', '0.0.0.0', '::1'].includes(address) ? 'localhost' : address
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
 }
 
@@ -133,7 +133,7 @@ if (runAsCommand) {
       migrationsDir: fileURLToPath(new URL('../../sql/', import.meta.url)),
     })
   } else {
-    // `npm start` serves for production unless NODE_ENV says otherwise, as react-router-serve did.
+    // `npm start` serves for production unless NODE_ENV says otherwise.
     process.env.NODE_ENV ??= 'production'
     try {
       const { loadStaticFiles } = await import('./http/static-files.server')

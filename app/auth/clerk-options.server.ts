@@ -26,7 +26,7 @@ export function prepareAuth(): void {
   warnIfLocalAuthInProduction()
 }
 
-export function warnIfLocalAuthInProduction(): void {
+function warnIfLocalAuthInProduction(): void {
   if (authMode !== 'local' || env.NODE_ENV !== 'production') return
   logLine('warn', {
     message:

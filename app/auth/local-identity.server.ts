@@ -99,14 +99,14 @@ const generate = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).priva
 
 // One key per data directory and process; like the embedded database it lives on globalThis, so
 // a re-evaluated module (Vite, tests) and the in-memory mode agree on it.
-const identities: Map<string, LocalIdentity> = ((
-  globalThis as { __quotebookIdentities?: Map<string, LocalIdentity> }
-).__quotebookIdentities ??= new Map())
+const identities = (): Map<string, LocalIdentity> =>
+  ((globalThis as { __quotebookIdentities?: Map<string, LocalIdentity> }).__quotebookIdentities ??=
+    new Map())
 
 /** The issuer's key pair: generated on first start and kept in `<dataDir>/local-identity.pem`. */
 export function localIdentity(dataDir: string): LocalIdentity {
   const key = dataDir === 'memory://' ? dataDir : resolve(dataDir)
-  let identity = identities.get(key)
+  let identity = identities().get(key)
   if (identity !== undefined) return identity
   if (dataDir === 'memory://') {
     identity = identityFrom(generate())
@@ -125,7 +125,7 @@ export function localIdentity(dataDir: string): LocalIdentity {
     }
     identity = identityFrom(createPrivateKey(readFileSync(file)))
   }
-  identities.set(key, identity)
+  identities().set(key, identity)
   return identity
 }
 

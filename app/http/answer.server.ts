@@ -2,11 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { writeReadableStreamToWritable } from '@react-router/node'
 import { env } from '../env.server'
 import { appHeaderList, CLOSE, routerHeaderList } from './app-headers.server'
-import { originFromHost, requestHeaders, requestTarget } from './incoming.server'
+import {
+  CROSS_SITE_REFUSAL,
+  isCrossSiteWrite,
+  originFromHost,
+  requestHeaders,
+  requestTarget,
+} from './incoming.server'
 import { describeError, logLine } from './log.server'
 import { ALLOW, socketRefusals, writePlain } from './raw-answers.server'
 import { logRequest, newRequestRecord, type RequestRecord } from './request-log.server'
-import { CROSS_SITE_REFUSAL, isCrossSiteWrite, type RouterAnswer } from './router-answer.server'
+import type { RouterAnswer } from './router-answer.server'
 import { chooseEncoding, matchesIfNoneMatch, type StaticFile } from './static-files.server'
 import { type ConnectMiddleware, viteAnswered } from './vite-assets.server'
 

@@ -70,3 +70,25 @@ export function requestHeaders(rawHeaders: string[], publicOrigin: string | unde
   if (publicOrigin !== undefined) headers.set('Host', new URL(publicOrigin).host)
   return headers
 }
+
+const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * A state-changing request sent from another site. React Router refuses a cross-origin action on
+ * a page, but not on a resource route (such as /sign-out); this refuses both. A browser that
+ * sends no Origin still says where the request came from in Sec-Fetch-Site. Server-to-server
+ * callers (Clerk's webhook) send neither.
+ */
+export function isCrossSiteWrite(
+  method: string,
+  headers: Pick<Headers, 'get'>,
+  origin: string,
+): boolean {
+  if (!stateChanging.has(method)) return false
+  const sentOrigin = headers.get('Origin')
+  return (
+    (sentOrigin !== null && sentOrigin !== origin) || headers.get('Sec-Fetch-Site') === 'cross-site'
+  )
+}
+
+export const CROSS_SITE_REFUSAL = 'Cross-site form posts are not accepted.\n'

@@ -34,7 +34,7 @@ export async function listen(answer: NodeAnswer, options: ListenOptions): Promis
       // not this server, closes an idle connection; otherwise a request can race the close and
       // get a 502.
       keepAliveTimeout: 65_000,
-      // A form is at most 64 KB; a client that takes longer than this to send one is stalling.
+      // A form is at most 16 KB; a client that takes longer than this to send one is stalling.
       headersTimeout: 20_000,
       requestTimeout: 30_000,
       // How often Node checks those two; its default (30 s) let a slow request run 30 s over.
@@ -54,23 +54,36 @@ export async function listen(answer: NodeAnswer, options: ListenOptions): Promis
   server.on('checkExpectation', (req, res) => accept(req, res, 'unknown expectation'))
   server.on('connect', answer.refuseConnect)
   server.on('clientError', answer.refuseUnparsable)
-  if (options.onUpgrade) server.on('upgrade', options.onUpgrade)
+  // Upgraded connections (Vite's hot reload) are no longer the server's: it would wait on them
+  // forever at shutdown, so they are closed with it.
+  const upgraded = new Set<Duplex>()
+  if (options.onUpgrade) {
+    const onUpgrade = options.onUpgrade
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket)
+      socket.once('close', () => upgraded.delete(socket))
+      onUpgrade(req, socket, head)
+    })
+  }
 
   const port = await listenOnFreePort(server, options)
   logLine('info', { message: 'listening', port, host: options.host ?? 'all interfaces' })
 
+  const cutOffRequests = () => {
+    answer.markCutOff()
+    server.closeAllConnections()
+  }
   async function shutDown(signal: NodeJS.Signals) {
-    if (draining) return
+    // A second signal (Ctrl-C again) ends the wait for requests in flight, not the shutdown.
+    if (draining) return cutOffRequests()
     draining = true
     answer.startDraining()
     logLine('info', { message: 'shutting down', signal })
     // Stop accepting; idle keep-alive connections close now, busy ones after their response.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
-    const cutOff = setTimeout(() => {
-      answer.markCutOff()
-      server.closeAllConnections()
-    }, DRAIN_MS)
+    for (const socket of upgraded) socket.destroy()
+    const cutOff = setTimeout(cutOffRequests, DRAIN_MS)
     await closed
     clearTimeout(cutOff)
     answer.logUnfinished()
@@ -78,8 +91,8 @@ export async function listen(answer: NodeAnswer, options: ListenOptions): Promis
     logLine('info', { message: 'stopped' })
     process.exit(0)
   }
-  process.once('SIGTERM', shutDown)
-  process.once('SIGINT', shutDown)
+  process.on('SIGTERM', shutDown)
+  process.on('SIGINT', shutDown)
   return server
 }
 

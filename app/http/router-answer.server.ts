@@ -1,6 +1,7 @@
 import { createRequestHandler, RouterContextProvider, type ServerBuild } from 'react-router'
 import { env } from '../env.server'
 import { plainHeaderList, routerHeaderList } from './app-headers.server'
+import { CROSS_SITE_REFUSAL, isCrossSiteWrite } from './incoming.server'
 import { logLine, requestInScope } from './log.server'
 import {
   appOrigin,
@@ -43,28 +44,6 @@ export function routerAnswer(build: BuildSource): RouterAnswer {
 
 const carriesSession = (headers: Headers) =>
   headers.has('Authorization') || /(?:^|;)\s*__session/.test(headers.get('Cookie') ?? '')
-
-const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-
-/**
- * A state-changing request sent from another site. React Router refuses a cross-origin action on
- * a page, but not on a resource route (such as /sign-out); this refuses both. A browser that
- * sends no Origin still says where the request came from in Sec-Fetch-Site. Server-to-server
- * callers (Clerk's webhook) send neither.
- */
-export function isCrossSiteWrite(
-  method: string,
-  headers: Pick<Headers, 'get'>,
-  origin: string,
-): boolean {
-  if (!stateChanging.has(method)) return false
-  const sentOrigin = headers.get('Origin')
-  return (
-    (sentOrigin !== null && sentOrigin !== origin) || headers.get('Sec-Fetch-Site') === 'cross-site'
-  )
-}
-
-export const CROSS_SITE_REFUSAL = 'Cross-site form posts are not accepted.\n'
 
 /**
  * What the Node server answers once a request has passed its Node-level refusals (method, address,

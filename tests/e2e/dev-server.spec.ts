@@ -47,8 +47,12 @@ test.beforeAll(async () => {
 })
 
 test.afterAll(() => {
-  // The whole group: npm, and the dev server it started.
-  if (server?.pid) process.kill(-server.pid, 'SIGTERM')
+  // The whole group: npm, and the dev server it started (unless a test stopped it already).
+  try {
+    if (server?.pid) process.kill(-server.pid, 'SIGTERM')
+  } catch {
+    // Gone already.
+  }
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -114,4 +118,15 @@ test('`npm run dev` answers /sign-in with the headers the production server answ
       .map((directive) => directive.split(' ')[0])
   expect(directives(dev)).toEqual(directives(production))
   expect(dev.headers.get('Content-Security-Policy')).toMatch(/connect-src 'self' ws:/)
+})
+
+// Last, since it stops the file's dev server.
+test('Ctrl-C with a page open stops `npm run dev`, the embedded database closed', async ({
+  page,
+}) => {
+  // An open page holds Vite's hot-reload WebSocket, which the server must not wait on.
+  await page.goto(`${origin}/sign-in`)
+  await waitForHydration(page)
+  process.kill(-server.pid!, 'SIGINT')
+  await expect.poll(() => output, { timeout: 20_000 }).toContain('"message":"stopped"')
 })

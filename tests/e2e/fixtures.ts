@@ -66,7 +66,9 @@ export const test = base.extend<{
       const consoleErrors: string[] = []
       page.on('request', (request) => {
         const url = new URL(request.url())
-        if (url.protocol !== 'data:' && !isLoopback(url.hostname)) offsite.push(request.url())
+        // data: and blob: never leave the browser (Vite's client makes a blob when its server goes).
+        const local = url.protocol === 'data:' || url.protocol === 'blob:'
+        if (!local && !isLoopback(url.hostname)) offsite.push(request.url())
       })
       page.on('console', (message) => {
         if (message.type() === 'error') consoleErrors.push(message.text())

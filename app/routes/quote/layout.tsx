@@ -110,6 +110,8 @@ function useOnceStatus(loaderData: Route.ComponentProps['loaderData'], locationK
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   // A save refused because the database is down is followed by a page load that fails too; the
   // text the user sent is still in the save's action data, so the error page offers it again.
+  // The one hook that reads a child's action data (unstable in React Router 8); the outage e2e
+  // test fails if it stops giving the text back.
   const refused = useRoute('routes/quote/edit')?.actionData as Refusal | undefined
   const kept = refused?.change === 'save' ? refused : undefined
   return (

@@ -23,7 +23,7 @@ export const middleware: Route.MiddlewareFunction[] = [
   },
 ]
 
-// Where a form that a page from before the move posted to `/?index` now goes, by its `intent`.
+// Where a form posted to the old address `/?index` now goes, by its `intent`.
 const movedForms = new Map([
   ['save', '/edit'],
   ['delete', '/delete'],
@@ -31,7 +31,7 @@ const movedForms = new Map([
 ])
 
 /**
- * A form from a page loaded before the move (open in a tab, without JavaScript): 307 sends the
+ * A form from a page that still posts to `/?index` (open in a tab, without JavaScript): 307 sends the
  * browser to post the same form again to its new address, so nothing typed is lost. Temporary,
  * not 308: where it goes depends on the form, not on the address alone.
  */
