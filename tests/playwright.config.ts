@@ -69,8 +69,10 @@ export default defineConfig({
     url: `${baseURL}/favicon.svg`,
     reuseExistingServer: false,
     timeout: 180_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
+    // The server's log (its build's output, one JSON line per request) only when asked for: a
+    // passing run prints the tests' results alone.
+    stdout: process.env.QUOTEBOOK_TEST_LOGS === '1' ? 'pipe' : 'ignore',
+    stderr: process.env.QUOTEBOOK_TEST_LOGS === '1' ? 'pipe' : 'ignore',
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, expect } from 'vitest'
+import { afterAll, afterEach, beforeEach, expect, onTestFailed } from 'vitest'
 import { closeLocalTransport } from '../../app/db/local-pool.server'
 import { isLoopback } from './loopback.mjs'
 
@@ -15,6 +15,30 @@ globalThis.fetch = (input, init) => {
   }
   return realFetch(input, init)
 }
+
+// The app's JSON log lines, which tests cause on purpose (a refused session, a database down),
+// are kept back and printed only for a test that fails, or always with QUOTEBOOK_TEST_LOGS=1.
+const heldLines: string[] = []
+const writeOut = process.stdout.write.bind(process.stdout)
+if (process.env.QUOTEBOOK_TEST_LOGS !== '1') {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === 'string' && chunk.startsWith('{"time":')) {
+        heldLines.push(chunk)
+        return true
+      }
+      return write(chunk, ...rest)
+    }) as typeof stream.write
+  }
+}
+
+beforeEach(() => {
+  heldLines.length = 0
+  onTestFailed(() => {
+    writeOut(heldLines.join(''))
+  })
+})
 
 afterEach(() => {
   const attempts = offsite.splice(0)
