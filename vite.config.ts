@@ -55,6 +55,19 @@ export default defineConfig(({ command }) => ({
     // Test output, the embedded database and the bench's builds are not the app's source: a file
     // written there must not reload the pages of a running dev server.
     watch: { ignored: ['**/tests/.artifacts/**', '**/.data/**', '**/.bench/**'] },
+    // Vite serves any file under the project to the dev server's clients: not the embedded
+    // database, the tests' output or the bench's builds (Vite's own list first).
+    fs: {
+      deny: [
+        '.env',
+        '.env.*',
+        '*.{crt,pem}',
+        '**/.git/**',
+        '**/.data/**',
+        '**/tests/.artifacts/**',
+        '**/.bench/**',
+      ],
+    },
   },
   // The browser's dependencies beyond React Router's own, bundled before the first page: one
   // that Vite discovers on a later request makes it reload every open page, emptying the form a

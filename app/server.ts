@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { ServerBuild } from 'react-router'
 import type { ViteDevServer } from 'vite'
 import type { BrowserAssets } from './http/answer.server'
+import type { ListenOptions } from './http/listen.server'
 import type { BuildSource } from './http/router-answer.server'
 
 /**
@@ -56,8 +57,11 @@ export async function serveDevelopment(
     { vite: vite.middlewares },
     {
       strictPort,
-      onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-        upgrades.emit('upgrade', req, socket, head),
+      upgrades: {
+        accepts: isViteHotReload,
+        relay: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+          upgrades.emit('upgrade', req, socket, head),
+      },
       onStopped: () => vite.close(),
     },
   )
@@ -67,12 +71,18 @@ export async function serveDevelopment(
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
 }
 
+// The upgrades Vite's hot reload takes (its client's socket and its ping, at the root); Vite
+// leaves any other unanswered, so the server refuses them.
+const isViteHotReload = (req: IncomingMessage) =>
+  ['vite-hmr', 'vite-ping'].includes(req.headers['sec-websocket-protocol'] ?? '') &&
+  (req.url ?? '').split('?')[0] === '/'
+
 async function serve(
   build: BuildSource,
   assets: BrowserAssets,
   options: {
     strictPort?: boolean
-    onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+    upgrades?: ListenOptions['upgrades']
     onStopped?: () => Promise<void>
   } = {},
 ) {
@@ -110,7 +120,7 @@ async function serve(
     port: env.PORT,
     host: env.HOST,
     strictPort: options.strictPort,
-    onUpgrade: options.onUpgrade,
+    upgrades: options.upgrades,
     onStopped: async () => {
       await closeDatabase()
       await options.onStopped?.()

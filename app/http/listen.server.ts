@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { NodeAnswer } from './answer.server'
 import { logLine } from './log.server'
+import { refuseUpgrade } from './raw-answers.server'
 
 /**
  * Quotebook's HTTP server: `node:http` with the limits below, listening on PORT and HOST, and on
@@ -12,13 +13,16 @@ import { logLine } from './log.server'
 // In-flight requests get this long to finish after SIGTERM before their connections are cut.
 const DRAIN_MS = 10_000
 
-interface ListenOptions {
+export interface ListenOptions {
   port: number
   host: string | undefined
   /** Fail when the port is taken, rather than try the next one (development only). */
   strictPort?: boolean
-  /** WebSocket upgrades, for Vite's hot reload in development; none in production. */
-  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  /** WebSocket upgrades, for Vite's hot reload in development: those it takes, and where to. */
+  upgrades?: {
+    accepts: (req: IncomingMessage) => boolean
+    relay: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  }
   /** Once the last request is done: release what the process holds (the database). */
   onStopped: () => Promise<void>
 }
@@ -57,12 +61,13 @@ export async function listen(answer: NodeAnswer, options: ListenOptions): Promis
   // Upgraded connections (Vite's hot reload) are no longer the server's: it would wait on them
   // forever at shutdown, so they are closed with it.
   const upgraded = new Set<Duplex>()
-  if (options.onUpgrade) {
-    const onUpgrade = options.onUpgrade
+  const { upgrades } = options
+  if (upgrades) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!upgrades.accepts(req)) return refuseUpgrade(req, socket)
       upgraded.add(socket)
       socket.once('close', () => upgraded.delete(socket))
-      onUpgrade(req, socket, head)
+      upgrades.relay(req, socket, head)
     })
   }
 

@@ -1,4 +1,4 @@
-import { type ServerResponse, STATUS_CODES } from 'node:http'
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { CLOSE, plainHeaderList } from './app-headers.server'
 import { logLine } from './log.server'
@@ -134,3 +134,18 @@ function isUnknownMethod(
   return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /.test(packet.subarray(start).toString('latin1'))
 }
 const methodByte = /[!#$%&'*+.^_`|~0-9A-Za-z-]/
+
+/**
+ * A connection upgrade (a WebSocket) the server takes none of: in development Vite's hot reload
+ * takes its own, and anything else would otherwise wait unanswered, holding its socket.
+ */
+export function refuseUpgrade(req: IncomingMessage, socket: Duplex) {
+  const identity = newRequestIdentity()
+  writeRaw(socket, 400, identity, [])
+  logLine('warn', {
+    requestId: identity.id,
+    method: req.method,
+    status: 400,
+    reason: 'upgrade not accepted',
+  })
+}

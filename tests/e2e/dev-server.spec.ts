@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -118,6 +119,28 @@ test('`npm run dev` answers /sign-in with the headers the production server answ
       .map((directive) => directive.split(' ')[0])
   expect(directives(dev)).toEqual(directives(production))
   expect(dev.headers.get('Content-Security-Policy')).toMatch(/connect-src 'self' ws:/)
+})
+
+test('`npm run dev` refuses an upgrade Vite does not take, and serves no test output or database file as source', async ({
+  request,
+}) => {
+  const port = Number(new URL(origin).port)
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let received = ''
+    socket.setTimeout(5_000, () => reject(new Error(`no answer: ${received}`)))
+    socket.on('data', (chunk) => (received += chunk))
+    socket.once('close', () => resolve(received))
+    socket.write(
+      'GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+    )
+  })
+  expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+  // Files Vite would otherwise serve to any client of the dev server, as source (`?raw`).
+  mkdirSync(join(root, 'tests/.artifacts'), { recursive: true })
+  writeFileSync(join(root, 'tests/.artifacts/not-served.txt'), 'test output')
+  const served = await request.get(`${origin}/tests/.artifacts/not-served.txt?raw`)
+  expect(served.status()).toBe(403)
 })
 
 // Last, since it stops the file's dev server.
