@@ -49,6 +49,8 @@ const vite = await createServer({
 for (const listener of process.listeners('SIGTERM')) {
   if (!ownSignalListeners.has(listener)) process.off('SIGTERM', listener)
 }
+// Errors that say what to fix, as server.ts's `settingNames`, which this file cannot import.
+const fixable = new Set(['EnvironmentError', 'DataDirectoryInUse'])
 try {
   const { serveDevelopment } = (await vite.ssrLoadModule('/app/server.ts')) as {
     serveDevelopment: typeof ServeDevelopment
@@ -57,8 +59,9 @@ try {
   console.info(`\n  Quotebook (development): ${url}\n`)
 } catch (error) {
   await vite.close()
-  // A setting to fix (env.server.ts): what to do, without a stack; anything else as it is.
-  if (!(error instanceof Error && error.name === 'EnvironmentError')) throw error
+  // Something to fix (a setting, a database in use): what to do, without a stack; anything else
+  // as it is.
+  if (!(error instanceof Error && fixable.has(error.name))) throw error
   console.error(`quotebook: ${error.message}`)
   process.exit(1)
 }
