@@ -7,7 +7,11 @@ import { secondaryButton } from './button-styles'
  */
 export function CopyTextButton({ text, label }: { text: string; label: string }) {
   // False in the server's HTML and while hydrating, true once the page's JavaScript runs.
-  const scripted = useSyncExternalStore(noChanges, () => true, () => false)
+  const scripted = useSyncExternalStore(
+    noChanges,
+    () => true,
+    () => false,
+  )
   const [said, setSaid] = useState('')
   if (!scripted) return null
   return (

@@ -123,8 +123,8 @@ function SignedOutNotice({ draft, deleting }: { draft: DraftNotice; deleting: bo
           <p id="unsaved-help">
             You were signed out before your quote was saved, and it is not saved anywhere. Here is
             what you typed{draft.cut ? ' (its beginning: it was longer than a quote can be)' : ''}.
-            Copy it before you go on: it is forgotten when you sign in, or in 15 minutes. To copy it,
-            select the text in the box.
+            Copy it before you go on: it is forgotten when you sign in, or in 15 minutes. To copy
+            it, select the text in the box.
           </p>
           <label htmlFor="unsaved" className="mt-3 block font-medium">
             Your unsaved quote

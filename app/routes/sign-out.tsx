@@ -8,7 +8,7 @@ import { authMode } from '../env.server'
 import { withCookies } from '../http/cookies.server'
 import { readFields } from '../http/form.server'
 import { secureCookies } from '../http/request-context.server'
-import { resourceError } from '../http/route-error.server'
+import { routeError } from '../http/route-error.server'
 import { keepDraft } from './quote/carried-over.server'
 import { versionOrNone } from './quote/quote-schema'
 import type { Route } from './+types/sign-out'
@@ -33,7 +33,7 @@ export function loader(args: Route.LoaderArgs) {
  */
 export async function action(args: Route.ActionArgs) {
   const { request } = args
-  if (authMode !== 'local') return resourceError(404)
+  if (authMode !== 'local') throw routeError(404)
   const fields = await readFields(request)
   const user = sessionUser(args)
   const headers = withCookies(clearedSessionCookies({ secure: secureCookies(request) }))
