@@ -52,6 +52,8 @@ const vite = await createServer({
 for (const listener of process.listeners('SIGTERM')) {
   if (!ownSignalListeners.has(listener)) process.off('SIGTERM', listener)
 }
+// Errors that say what to fix, as server.ts's `settingNames`, which this file cannot import.
+const fixable = new Set(['EnvironmentError', 'DataDirectoryInUse'])
 try {
   const { serveDevelopment } = (await vite.ssrLoadModule('/app/server.ts')) as {
     serveDevelopment: typeof ServeDevelopment
@@ -60,14 +62,15 @@ try {
   console.info(`\n  Quotebook (development): ${url}\n`)
 } catch (error) {
   await vite.close()
-  // A setting to fix: what to do, without a stack; anything else as it is.
+  // Something to fix (a port, a setting, a database in use): what to do, without a stack;
+  // anything else as it is.
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(
       `quotebook: port ${process.env.PORT} is in use; start with --port N, or without --strictPort`,
     )
     process.exit(1)
   }
-  if (!(error instanceof Error && error.name === 'EnvironmentError')) throw error
+  if (!(error instanceof Error && fixable.has(error.name))) throw error
   console.error(`quotebook: ${error.message}`)
   process.exit(1)
 }

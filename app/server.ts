@@ -103,12 +103,18 @@ async function serve(
     import('./http/router-answer.server'),
     import('./http/listen.server'),
   ])
-  const { closeDatabase } = await import('./db/client.server')
+  const { closeDatabase, databaseOpened } = await import('./db/client.server')
   // Whatever a library writes becomes one line of the JSON log; under Vite its messages (an
   // error's stack, a reload) stay as they are, for the developer.
   if (!('vite' in assets)) routeConsoleToLog()
   plainEnvironment()
   prepareAuth()
+  // An embedded database another server holds stops this one before it listens, saying why,
+  // rather than answering every signed-in page with "Something went wrong".
+  await databaseOpened().catch(async (error: unknown) => {
+    await closeDatabase()
+    throw error
+  })
   if (env.NODE_ENV === 'production') {
     const { checkDatabaseAtStartup } = await import('./db/startup-check.server')
     if (!(await checkDatabaseAtStartup())) {
@@ -127,6 +133,9 @@ async function serve(
     },
   })
 }
+
+/** Errors that say what to fix (a setting, a database in use): said without a stack. */
+const settingNames = new Set(['EnvironmentError', 'DataDirectoryInUse'])
 
 // Compared as real paths: a release layout often starts the server through a symlink
 // (`/srv/quotebook/current/build/server/index.js`), and import.meta.url is the resolved file.
@@ -151,8 +160,8 @@ if (runAsCommand) {
         files: loadStaticFiles(fileURLToPath(new URL('../client/', import.meta.url))),
       })
     } catch (error) {
-      // A setting to fix (env.server.ts): what to do, without a stack; anything else as it is.
-      if (!(error instanceof Error && error.name === 'EnvironmentError')) throw error
+      // Something to fix (a setting, a database in use): what to do, without a stack.
+      if (!(error instanceof Error && settingNames.has(error.name))) throw error
       console.error(`quotebook: ${error.message}`)
       process.exit(1)
     }

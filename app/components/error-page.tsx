@@ -14,7 +14,7 @@ const defaults: Record<number, { title: string; message: string }> = {
   404: { title: 'Page not found', message: 'The page you asked for does not exist.' },
   405: {
     title: 'Not something this page does',
-    message: 'This page takes no form. Go back, and send it from the page it belongs to.',
+    message: 'That cannot be sent from here. Go back to Quotebook and try again from its page.',
   },
   413: { title: 'Too much at once', message: 'That form was larger than Quotebook accepts.' },
   503: {
@@ -29,9 +29,8 @@ function describe(error: unknown) {
   if (isRouteErrorResponse(error)) {
     status = error.status
     const body = error.data as unknown
-    // React Router's own error responses (`internal`) describe the app to its developer.
-    const own = (error as { internal?: boolean }).internal === true
-    if (typeof body === 'string' && body !== '' && !own) detail = body
+    // Only a route's `{ message }`: React Router's own errors carry a string for the app's
+    // developer ("You made a POST request to…"), and are not marked so after hydration.
     if (typeof body === 'object' && body !== null && 'message' in body)
       detail = String(body.message)
   }
@@ -52,7 +51,7 @@ export const errorTitle = (error: unknown) => `${describe(error).title} · Quote
  */
 export function ErrorPage({ error, children }: Props) {
   const rootData = useRouteLoaderData('root') as { requestId?: string } | undefined
-  const { key } = useLocation()
+  const { key, pathname, search } = useLocation()
   const { status, title, message } = describe(error)
   // The failing request's id: the one its error carries, else the page load's, which is the
   // failing one only on the page as it was loaded ('default'), not after a move in the browser.
@@ -61,6 +60,9 @@ export function ErrorPage({ error, children }: Props) {
     : undefined
   const requestId =
     typeof carried === 'string' ? carried : key === 'default' ? rootData?.requestId : undefined
+  // "Try again" loads the failing address again; on `/` that is where "Back" goes, so it is the one.
+  const retry = status >= 500 && !children
+  const here = `${pathname}${search}`
   const stack = import.meta.env.DEV && error instanceof Error ? error.stack : undefined
   return (
     <main className="mx-auto max-w-xl px-4 py-16" aria-labelledby="error-title">
@@ -74,19 +76,21 @@ export function ErrorPage({ error, children }: Props) {
       )}
       {requestId && (
         <p className="mt-4 text-sm text-gray-700 dark:text-gray-300">
-          Request id: <code data-testid="request-id">{requestId}</code>
+          If you report this, quote this id: <code data-testid="request-id">{requestId}</code>
         </p>
       )}
       {stack && <pre className="mt-4 overflow-x-auto text-xs">{stack}</pre>}
       <p className="mt-8 flex flex-wrap gap-4">
-        {status >= 500 && !children && (
-          <a className="underline underline-offset-2" href="">
+        {retry && (
+          <a className="underline underline-offset-2" href={here}>
             Try again
           </a>
         )}
-        <a className="underline underline-offset-2" href="/">
-          Back to Quotebook
-        </a>
+        {!(retry && here === '/') && (
+          <a className="underline underline-offset-2" href="/">
+            Back to Quotebook
+          </a>
+        )}
       </p>
     </main>
   )

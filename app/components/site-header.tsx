@@ -10,6 +10,11 @@ interface Props {
   menu?: boolean
 }
 
+/** The id of the quote's form, whose text the header's Sign out button takes along. */
+export const QUOTE_FORM_ID = 'quote-form'
+
+const signOutButton = `rounded-md border border-gray-500 px-3 py-1 hover:bg-gray-100 dark:border-gray-400 dark:hover:bg-gray-800 ${focusRing}`
+
 /** The app's header: its name, and who is signed in, readable without JavaScript. */
 export function SiteHeader({ authMode, user, menu = true }: Props) {
   const signedInAs = user?.displayName && (
@@ -26,14 +31,24 @@ export function SiteHeader({ authMode, user, menu = true }: Props) {
         {user && authMode === 'local' && (
           <div className="flex min-w-0 flex-wrap items-center gap-3 text-sm">
             {signedInAs}
-            <Form method="post" action="/sign-out">
-              <button
-                type="submit"
-                className={`rounded-md border border-gray-500 px-3 py-1 hover:bg-gray-100 dark:border-gray-400 dark:hover:bg-gray-800 ${focusRing}`}
-              >
+            <Form method="post" action="/sign-out" className="sign-out-alone">
+              <button type="submit" className={signOutButton}>
                 Sign out
               </button>
             </Form>
+            {/* On a page with the quote form, Sign out posts that form, so the server keeps
+                what was typed as a draft, without JavaScript too. The header is rendered before
+                the form, so CSS (app.css) shows whichever of the two buttons fits the page. */}
+            <button
+              type="submit"
+              form={QUOTE_FORM_ID}
+              formAction="/sign-out"
+              formMethod="post"
+              formNoValidate
+              className={`sign-out-with-quote ${signOutButton}`}
+            >
+              Sign out
+            </button>
           </div>
         )}
         {user && authMode === 'clerk' && !menu && <div className="text-sm">{signedInAs}</div>}

@@ -19,6 +19,8 @@ import { isLocalDatabaseUrl, localTransport } from './local-transport.server'
 // deadline starts after it: the embedded start-up (seconds, on a busy machine) is not the query's.
 // A failed start is not thrown here; the query then fails as a database that cannot be reached.
 let started: Promise<unknown> = Promise.resolve()
+// The embedded database's start as it went, its error included, for the server to wait on.
+let opening: Promise<unknown> = Promise.resolve()
 
 function connectionString(): string | (() => Promise<string>) {
   // The embedded database's port is known only once it listens; neon() resolves it per query.
@@ -31,6 +33,7 @@ function connectionString(): string | (() => Promise<string>) {
       logLine('error', { message: error instanceof Error ? error.message : String(error) })
       process.exitCode = 1
     })
+    opening = database
     started = database.catch(() => {})
     return async () => (await database).url
   }
@@ -121,6 +124,14 @@ export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
     { fetchOptions: { signal: (await newDeadline()).signal } },
   )
   return sessionRow.parse(rows?.[0])
+}
+
+/**
+ * Settles once the embedded database has opened, or throws why it cannot (another process holds
+ * its directory); at once for any other database. The server waits on it before listening.
+ */
+export async function databaseOpened(): Promise<void> {
+  await opening
 }
 
 /** The server's major version (15, 16, …), for advice whose SQL differs between them. */

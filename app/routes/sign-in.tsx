@@ -9,6 +9,7 @@ import { sessionUser } from '../auth/session-user.server'
 import { withCookies } from '../http/cookies.server'
 import { textField } from '../components/button-styles'
 import { SignIn } from '../components/clerk'
+import { CopyTextButton } from '../components/copy-text-button'
 import { LocalSignIn } from '../components/local-sign-in-form'
 import { authMode, env } from '../env.server'
 import { appOrigin, secureCookies } from '../http/request-context.server'
@@ -114,15 +115,16 @@ function SignedOutNotice({ draft, deleting }: { draft: DraftNotice; deleting: bo
     <div role="status" className={noticeStyle}>
       {draft.kind === 'waiting' ? (
         <p>
-          Your session ended before your quote was saved, and we kept what you typed. Sign in again
-          and it will be waiting for you.
+          You were signed out before your quote was saved, and we kept what you typed. Sign in again
+          as the same user within 15 minutes and it will be waiting for you.
         </p>
       ) : (
         <>
           <p id="unsaved-help">
-            You were signed out before your quote was saved. Here is what you typed
-            {draft.cut ? ' (its beginning: it was longer than a quote can be)' : ''}: copy it before
-            you go on, because it is not kept once you sign in.
+            You were signed out before your quote was saved, and it is not saved anywhere. Here is
+            what you typed{draft.cut ? ' (its beginning: it was longer than a quote can be)' : ''}.
+            Copy it before you go on: it is forgotten when you sign in, or in 15 minutes. To copy
+            it, select the text in the box.
           </p>
           <label htmlFor="unsaved" className="mt-3 block font-medium">
             Your unsaved quote
@@ -136,6 +138,7 @@ function SignedOutNotice({ draft, deleting }: { draft: DraftNotice; deleting: bo
             aria-describedby="unsaved-help"
             className={`mt-1 ${textField} text-sm`}
           />
+          <CopyTextButton text={draft.text} label="Copy your quote" />
         </>
       )}
     </div>

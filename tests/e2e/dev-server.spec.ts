@@ -4,7 +4,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expect, newUser, quoteField, test, waitForHydration } from './fixtures'
+import { expect, newUser, quoteField, signIn, test, waitForHydration } from './fixtures'
 import { freePort } from '../helpers/tcp-proxy'
 
 // A newcomer's first minutes: `npm run dev` on a fresh clone, with no dependency cache and no
@@ -26,6 +26,14 @@ test.beforeAll(async () => {
   const port = await freePort()
   origin = `http://127.0.0.1:${port}`
   dataDir = mkdtempSync(join(tmpdir(), 'quotebook-dev-'))
+  server = startDev(port, ['--force'])
+  server.stdout!.on('data', (chunk: Buffer) => (output += chunk))
+  server.stderr!.on('data', (chunk: Buffer) => (output += chunk))
+  await expect.poll(() => output, { timeout: 90_000 }).toContain(`${port}/`)
+})
+
+/** `npm run dev` on `port`, on this file's data directory. */
+function startDev(port: number, options: string[] = []) {
   // As on a fresh machine: no database, no Clerk keys, only what `npm run dev` needs to run.
   const {
     DATABASE_URL: _,
@@ -33,19 +41,16 @@ test.beforeAll(async () => {
     FORCE_COLOR: ___,
     ...inherited
   } = process.env
-  server = spawn(
+  return spawn(
     'npm',
-    ['run', 'dev', '--', '--force', '--strictPort', '--host', '127.0.0.1', '--port', String(port)],
+    ['run', 'dev', '--', ...options, '--strictPort', '--host', '127.0.0.1', '--port', String(port)],
     {
       cwd: root,
       env: { ...inherited, NODE_ENV: 'development', QUOTEBOOK_DATA_DIR: dataDir, NO_COLOR: '1' },
       detached: true,
     },
   )
-  server.stdout!.on('data', (chunk: Buffer) => (output += chunk))
-  server.stderr!.on('data', (chunk: Buffer) => (output += chunk))
-  await expect.poll(() => output, { timeout: 90_000 }).toContain(`${port}/`)
-})
+}
 
 test.afterAll(() => {
   // The whole group: npm, and the dev server it started (unless a test stopped it already).
@@ -141,6 +146,50 @@ test('`npm run dev` refuses an upgrade Vite does not take, and serves no test ou
   writeFileSync(join(root, 'tests/.artifacts/not-served.txt'), 'test output')
   const served = await request.get(`${origin}/tests/.artifacts/not-served.txt?raw`)
   expect(served.status()).toBe(403)
+})
+
+test('with JavaScript off, Back after signing out on `npm run dev` does not show the signed-in page', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ javaScriptEnabled: false })
+  const page = await context.newPage()
+  await signIn(page, newUser('Dev Back'), origin)
+  await page.goto(`${origin}/`)
+  await expect(page.getByRole('banner')).toContainText('Signed in as Dev Back')
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click()
+  await expect(page).toHaveURL(`${origin}/sign-in`)
+  await page.goBack()
+  // Asked of the server again, which sends the signed-out browser to sign in.
+  await expect(page).toHaveURL(`${origin}/sign-in?redirect_url=%2F`)
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
+  await expect(page.getByText('Dev Back')).toHaveCount(0)
+  await context.close()
+})
+
+// The second server must not touch the first one's files before it gives up.
+test('a second `npm run dev` on the same data refuses to start, and says why', async () => {
+  test.setTimeout(120_000)
+  const port = await freePort()
+  const second = startDev(port)
+  let said = ''
+  try {
+    const outcome = await new Promise<string>((resolve) => {
+      second.on('exit', (code) => resolve(`exited with ${code}`))
+      const listen = (chunk: Buffer) => {
+        said += chunk
+        if (said.includes(`${port}/`)) resolve('listening')
+      }
+      second.stdout!.on('data', listen)
+      second.stderr!.on('data', listen)
+    })
+    expect(outcome).toMatch(/^exited with [1-9]/)
+    expect(said).toMatch(/quotebook: The embedded database in .* is in use by process \d+\./)
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow()
+  } finally {
+    if (second.exitCode === null && second.pid) process.kill(-second.pid, 'SIGTERM')
+  }
+  // The first still answers.
+  expect((await fetch(`${origin}/sign-in`)).status).toBe(200)
 })
 
 // Last, since it stops the file's dev server.

@@ -78,11 +78,17 @@ test('a page view while the database is down: the 503 page, with a way to try ag
     const response = await page.goto(`${server.url}/`)
     expect(response?.status()).toBe(503)
     await expect(page.getByRole('heading', { name: 'Temporarily unavailable' })).toBeVisible()
-    await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible()
+    // On `/`, trying again and going back are one link.
+    await expect(page.getByRole('link', { name: 'Try again' })).toHaveAttribute('href', '/')
+    await expect(page.getByRole('link', { name: 'Back to Quotebook' })).toHaveCount(0)
     await expect(page.getByRole('banner')).toBeVisible()
     expect(await page.locator('title').count()).toBe(1)
     await expect(page).toHaveTitle('Temporarily unavailable · Quotebook')
     await expectAccessible(page)
+    // Elsewhere, "Try again" asks for that address again, and "Back" leads home.
+    expect((await page.goto(`${server.url}/edit`))?.status()).toBe(503)
+    await expect(page.getByRole('link', { name: 'Try again' })).toHaveAttribute('href', '/edit')
+    await expect(page.getByRole('link', { name: 'Back to Quotebook' })).toHaveAttribute('href', '/')
   } finally {
     await proxy.up()
   }

@@ -137,7 +137,7 @@ test.describe('a session that ended', () => {
     await expireSession(page, user)
     await page.getByRole('button', { name: 'Save Quote' }).click()
     await expect(page.getByRole('status')).toContainText(
-      'Your session ended before your quote was saved, and we kept what you typed.',
+      'You were signed out before your quote was saved, and we kept what you typed.',
     )
     await signIn(page, user)
     await page.goto('/')

@@ -174,6 +174,31 @@ describe('local sign-out', () => {
     expect(cleared.get('__session')?.attributes).toContain('Max-Age=0')
     expect(cleared.get('__client_uat')?.attributes).toContain('Max-Age=0')
   })
+
+  test('posted from the quote form, it keeps the typed text for the same user only', async () => {
+    const email = 'signs-out-typing@example.com'
+    const { cookies } = await signIn({ email })
+    const form = { quote: 'Typed before signing out', version: '' }
+    const response = await handle(post('/sign-out', form, asCookies(cookies)))
+    expect(response.headers.get('Location')).toBe('/sign-in')
+    const carried = { quotebook_carryover: setCookies(response).get('quotebook_carryover')!.value }
+    const pageOf = async (as: string) => {
+      const { cookies: again } = await signIn({ email: as })
+      return (await handle(get('/', { ...asCookies(again), ...carried }))).text()
+    }
+    expect(await pageOf('someone-else@example.com')).not.toContain('Typed before signing out')
+    expect(await pageOf(email)).toMatch(/<textarea[^>]*>Typed before signing out<\/textarea>/)
+  })
+
+  test('GET /sign-out asks when signed in, and leads to signing in when not', async () => {
+    const { cookies } = await signIn({ email: 'asks@example.com' })
+    const page = await handle(get('/sign-out', asCookies(cookies)))
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('Sign out?')
+    const signedOut = await handle(get('/sign-out'))
+    expect(signedOut.status).toBe(302)
+    expect(signedOut.headers.get('Location')).toBe('/sign-in')
+  })
 })
 
 describe('a refused local session', () => {

@@ -511,7 +511,7 @@ describe('every response carries the app’s headers and a request id', () => {
   })
 
   test.each([
-    ['GET /sign-out (a form’s endpoint)', 'GET', '/sign-out'],
+    ['GET /draft/discard (a form’s endpoint)', 'GET', '/draft/discard'],
     ['the webhook without its signing secret', 'POST', '/api/webhooks/clerk'],
     ['GET on the webhook', 'GET', '/api/webhooks/clerk'],
   ])('%s: 404 "Not Found", not "Unexpected Server Error"', async (_, method, path) => {

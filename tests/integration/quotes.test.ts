@@ -314,7 +314,7 @@ describe('a save from a session that has ended', () => {
   test('a draft kept for a known user: the sign-in page says it waits, without showing it', async () => {
     const { draft } = await expiredSave('Waiting for Alice')
     const signIn = await (await handle(get('/sign-in', { [CARRY]: draft }))).text()
-    expect(signIn).toContain('Sign in again and it will be waiting for you.')
+    expect(signIn).toContain('Sign in again as the same user within 15 minutes and it will be')
     expect(signIn).not.toContain('Waiting for Alice')
   })
 

@@ -11,7 +11,7 @@ export async function action(args: Route.ActionArgs) {
   return redirect('/', { status: 303, headers })
 }
 
-// A form's address, not a page, as sign-out's.
+// A form's address, not a page.
 export function loader() {
   return resourceError(404)
 }

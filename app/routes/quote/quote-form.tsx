@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { Form, Link, useNavigation } from 'react-router'
 import { primaryButton, secondaryButton, textField } from '../../components/button-styles'
+import { QUOTE_FORM_ID } from '../../components/site-header'
 import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from './quote-schema'
 
 interface Props {
@@ -50,7 +51,7 @@ export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
   const [counter, setCounter] = useState(`At most ${QUOTE_MAX_LENGTH} characters`)
   const [clientError, setClientError] = useState<string | undefined>()
   const shownError = clientError ?? error
-  const saving = navigation.state === 'submitting' && navigation.formData?.has('quote') === true
+  const saving = navigation.state === 'submitting' && navigation.formAction === '/edit'
 
   useEffect(() => {
     const textarea = field.current
@@ -66,10 +67,14 @@ export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
 
   return (
     <Form
+      id={QUOTE_FORM_ID}
       method="post"
       action="/edit"
       className="mt-8 w-full space-y-3 text-left"
       onSubmit={(event) => {
+        // The header's Sign out posts this form elsewhere, to keep the text, whatever it is.
+        const submitter = (event.nativeEvent as SubmitEvent).submitter
+        if (submitter?.getAttribute('formaction') === '/sign-out') return
         const checked = checkQuote(field.current?.value)
         if (checked.error !== undefined) {
           event.preventDefault()
