@@ -51,15 +51,14 @@ export const errorTitle = (error: unknown) => `${describe(error).title} · Quote
  */
 export function ErrorPage({ error, children }: Props) {
   const rootData = useRouteLoaderData('root') as { requestId?: string } | undefined
-  const { key, pathname, search } = useLocation()
+  const { pathname, search } = useLocation()
   const { status, title, message } = describe(error)
-  // The failing request's id: the one its error carries, else the page load's, which is the
-  // failing one only on the page as it was loaded ('default'), not after a move in the browser.
+  // The failing request's id: the one its error carries, else the root loader's, which runs in
+  // the same request as any other loader (app/README.md, "Error pages know their request").
   const carried = isRouteErrorResponse(error)
     ? (error.data as { requestId?: unknown } | null)?.requestId
     : undefined
-  const requestId =
-    typeof carried === 'string' ? carried : key === 'default' ? rootData?.requestId : undefined
+  const requestId = typeof carried === 'string' ? carried : rootData?.requestId
   // "Try again" loads the failing address again; on `/` that is where "Back" goes, so it is the one.
   const retry = status >= 500 && !children
   const here = `${pathname}${search}`
