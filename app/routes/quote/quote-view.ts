@@ -33,7 +33,7 @@ export type Refusal =
 export const refuse = (refusal: Refusal, status: number) => data(refusal, { status })
 
 export type QuoteView =
-  | { kind: 'saved'; text: string; saving: boolean }
+  | { kind: 'saved'; text: string }
   | {
       kind: 'form'
       text: string
@@ -60,10 +60,12 @@ export interface FrameState {
 export type Status = keyof typeof statusMessages
 
 export interface Frame {
-  /** Whether there is a quote (or one on its way): the subtitle says so. */
+  /** Whether there is a quote: the heading says so. */
   hasQuote: boolean
   /** What the live region announces. */
   announcement: string | null
+  /** The page shows it already (the busy form's button says "Saving…"): a screen reader's only. */
+  announcementShownElsewhere: boolean
 }
 
 /**
@@ -71,13 +73,26 @@ export interface Frame {
  * location, which spends the status, and a 409 reloads the quote it brings.
  */
 export function quoteFrame({ quote, status, pending }: FrameState): Frame {
-  if (pending !== null) {
+  if (pending?.kind === 'saving') {
+    // Not saved until the server says so: the page goes on saying what is saved.
     return {
-      hasQuote: pending.kind === 'saving',
-      announcement: pending.kind === 'deleting' ? pendingMessages.deleting : pendingMessages.saving,
+      hasQuote: quote !== null,
+      announcement: pendingMessages.saving,
+      announcementShownElsewhere: true,
     }
   }
-  return { hasQuote: quote !== null, announcement: status === null ? null : statusMessages[status] }
+  if (pending?.kind === 'deleting') {
+    return {
+      hasQuote: false,
+      announcement: pendingMessages.deleting,
+      announcementShownElsewhere: false,
+    }
+  }
+  return {
+    hasQuote: quote !== null,
+    announcement: status === null ? null : statusMessages[status],
+    announcementShownElsewhere: false,
+  }
 }
 
 export interface ViewState {
@@ -105,9 +120,9 @@ export function quoteView(state: ViewState): ViewScreen {
   const { requested, draft, refused, pending } = state
   // A refusal because the quote changed elsewhere brings the quote as it now is.
   const known = refused?.newer !== undefined ? refused.newer : state.quote
-  // With a change on its way, the page shows its outcome (and says it is not confirmed yet).
-  const quote =
-    pending === null ? known : pending.kind === 'deleting' ? null : { text: pending.text }
+  // A delete on its way shows its outcome; a save on its way stays in its busy form until the
+  // server confirms it, since a save can fail and a failed save must not look saved.
+  const quote = pending?.kind === 'deleting' ? null : known
   const settled = pending === null && refused === undefined
   return {
     view: view(),
@@ -126,9 +141,8 @@ export function quoteView(state: ViewState): ViewScreen {
     if (requested === 'confirm-delete' && known !== null && settled && draft === null) {
       return { kind: 'confirm-delete', text: known.text, version: known.version }
     }
-    if (pending?.kind === 'saving') return { kind: 'saved', text: pending.text, saving: true }
     if (known !== null && settled && draft === null && requested !== 'edit') {
-      return { kind: 'saved', text: known.text, saving: false }
+      return { kind: 'saved', text: known.text }
     }
     const mode = quote !== null ? 'edit' : 'create'
     if (refused?.change === 'save') {
