@@ -1,5 +1,12 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, quoteField, test, waitForHydration, withSavedQuote } from './fixtures'
+import {
+  expect,
+  keepScreenshot,
+  quoteField,
+  test,
+  waitForHydration,
+  withSavedQuote,
+} from './fixtures'
 
 // How the quote's pages read at a glance, in light, dark and forced colours, and at 320 px: an
 // example looks like an example, an error keeps a cue without colour, a link that acts as a
@@ -90,6 +97,7 @@ test('an error keeps a cue besides its colour, in forced colours too', async ({
     expect(edge.style, mode.name).toBe('solid')
     expect(edge.width, mode.name).toBeGreaterThanOrEqual(3)
     expect(await painted(page, edge.color), mode.name).not.toBe(await painted(page, 'transparent'))
+    await keepScreenshot(page, `error-${mode.name.replace(' ', '-')}`)
   }
 })
 

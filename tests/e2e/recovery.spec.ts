@@ -4,6 +4,7 @@ import {
   saveAgain,
   expectAccessible,
   expireSession,
+  keepScreenshot,
   newUser,
   quoteField,
   saveQuote,
@@ -82,6 +83,7 @@ test.describe('two tabs', () => {
     }
     expect(await storedText(page)).toBe('Newer, from the other tab')
     await expectAccessible(page)
+    await keepScreenshot(page, 'conflict')
 
     // Choosing to replace it, knowingly.
     await saveAgain(page, 'Save mine instead', 'Older tab, typed later')
