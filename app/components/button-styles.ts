@@ -18,7 +18,7 @@ export const primaryButton = `${button} border-transparent bg-[#00E699] text-gra
 
 export const secondaryButton = `${button} border-gray-500 hover:bg-gray-100 dark:border-gray-400 dark:hover:bg-gray-800`
 
-export const dangerButton = `${button} border-transparent bg-red-700 text-white hover:bg-red-800`
+export const dangerButton = `${button} border-transparent bg-red-700 text-white hover:bg-red-800 disabled:opacity-60`
 
 /**
  * Text inputs: a border of at least 3:1 against the page in both themes, and the same focus. A

@@ -38,6 +38,30 @@ test('with JavaScript, a save looks pending until the server confirms it', async
   await expect(page.getByRole('link', { name: 'Edit' })).toBeVisible()
 })
 
+test('with JavaScript, a delete looks pending until the server confirms it', async ({
+  page,
+  user: _,
+}) => {
+  await withSavedQuote(page, 'Not gone yet')
+  await page.getByRole('link', { name: 'Delete quote' }).click()
+  await waitForHydration(page)
+  let release: () => void = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/*.data*', async (route) => {
+    if (route.request().method() === 'POST') await held
+    await route.continue()
+  })
+  await page.getByRole('button', { name: 'Yes, delete it' }).click()
+  await expect(page.getByRole('button', { name: 'Deleting…' })).toBeDisabled()
+  await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeVisible()
+  await expect(page.locator('main blockquote')).toHaveText('Not gone yet')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your quote is wonderful...')
+  await expect(page.getByRole('status')).toHaveText('Deleting…')
+  release()
+  await expect(page.getByRole('status')).toHaveText('Your quote was deleted.')
+  await expect(quoteField(page)).toHaveValue('')
+})
+
 test('each view has its own title, and focus follows the view', async ({ page, user: _ }) => {
   await withSavedQuote(page, 'Followed by focus')
   await waitForHydration(page)

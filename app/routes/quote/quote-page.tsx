@@ -166,6 +166,7 @@ function DeleteConfirmation({
   error?: string
 }) {
   const question = useRef<HTMLHeadingElement>(null)
+  const deleting = usePendingChange()?.kind === 'deleting'
   useEffect(() => {
     // Focus on the question: pressing Enter again (a double press on "Delete quote") does nothing.
     question.current?.focus()
@@ -193,10 +194,15 @@ function DeleteConfirmation({
           {error}
         </ErrorMessage>
       )}
-      <Form method="post" action="/delete" className="mt-6 flex flex-wrap justify-center gap-3">
+      <Form
+        method="post"
+        action="/delete"
+        aria-busy={deleting || undefined}
+        className="mt-6 flex flex-wrap justify-center gap-3"
+      >
         <input type="hidden" name="version" value={version} />
-        <button type="submit" className={dangerButton}>
-          Yes, delete it
+        <button type="submit" className={dangerButton} disabled={deleting}>
+          {deleting ? 'Deleting…' : 'Yes, delete it'}
         </button>
         <Link to="/" prefetch="render" className={secondaryButton}>
           Keep it

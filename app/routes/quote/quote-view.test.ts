@@ -161,16 +161,16 @@ describe('quoteView', () => {
     })
   })
 
-  test('a delete on its way: the empty form at once', () => {
+  test('a delete on its way: the question, until the server confirms it', () => {
     const pending = { kind: 'deleting' } as const
     expect(quoteView({ ...saved, requested: 'confirm-delete', pending })).toEqual({
-      view: { kind: 'form', text: '', basedOn: '', mode: 'create' },
+      view: { kind: 'confirm-delete', text: 'Saved words', version: V1 },
       draftNotice: false,
     })
     expect(quoteFrame({ quote: saved.quote, status: null, pending })).toEqual({
-      hasQuote: false,
+      hasQuote: true,
       announcement: 'Deleting…',
-      announcementShownElsewhere: false,
+      announcementShownElsewhere: true,
     })
   })
 })

@@ -73,19 +73,13 @@ export interface Frame {
  * location, which spends the status, and a 409 reloads the quote it brings.
  */
 export function quoteFrame({ quote, status, pending }: FrameState): Frame {
-  if (pending?.kind === 'saving') {
-    // Not saved until the server says so: the page goes on saying what is saved.
+  if (pending !== null) {
+    // Not done until the server says so: the page goes on saying what is saved, and the busy
+    // button shows the change on its way.
     return {
       hasQuote: quote !== null,
-      announcement: pendingMessages.saving,
+      announcement: pendingMessages[pending.kind],
       announcementShownElsewhere: true,
-    }
-  }
-  if (pending?.kind === 'deleting') {
-    return {
-      hasQuote: false,
-      announcement: pendingMessages.deleting,
-      announcementShownElsewhere: false,
     }
   }
   return {
@@ -120,9 +114,8 @@ export function quoteView(state: ViewState): ViewScreen {
   const { requested, draft, refused, pending } = state
   // A refusal because the quote changed elsewhere brings the quote as it now is.
   const known = refused?.newer !== undefined ? refused.newer : state.quote
-  // A delete on its way shows its outcome; a save on its way stays in its busy form until the
-  // server confirms it, since a save can fail and a failed save must not look saved.
-  const quote = pending?.kind === 'deleting' ? null : known
+  // A change on its way stays in its busy form or question until the server confirms it: it
+  // can fail, and a failed change must not look made.
   const settled = pending === null && refused === undefined
   return {
     view: view(),
@@ -138,13 +131,14 @@ export function quoteView(state: ViewState): ViewScreen {
         error: refused.error,
       }
     }
-    if (requested === 'confirm-delete' && known !== null && settled && draft === null) {
+    const deleting = pending?.kind === 'deleting'
+    if (known !== null && (deleting || (requested === 'confirm-delete' && settled && !draft))) {
       return { kind: 'confirm-delete', text: known.text, version: known.version }
     }
     if (known !== null && settled && draft === null && requested !== 'edit') {
       return { kind: 'saved', text: known.text }
     }
-    const mode = quote !== null ? 'edit' : 'create'
+    const mode = known !== null ? 'edit' : 'create'
     if (refused?.change === 'save') {
       return {
         kind: 'form',
@@ -156,7 +150,6 @@ export function quoteView(state: ViewState): ViewScreen {
       }
     }
     // The form starts with a kept draft, or the quote to edit.
-    if (pending?.kind === 'deleting') return { kind: 'form', text: '', basedOn: '', mode }
     // A kept draft keeps the version it was typed against: saving it is checked like any save.
     if (draft !== null) return { kind: 'form', text: draft.text, basedOn: draft.basedOn, mode }
     return { kind: 'form', text: known?.text ?? '', basedOn: known?.version ?? '', mode }
