@@ -110,8 +110,9 @@ export default function App({ loaderData }: Route.ComponentProps) {
 /**
  * After a client-side move to another page (signing in or out, say), focus goes to the new page's
  * heading, as a page load would start a screen reader from the top; left alone it falls to
- * `body`. Not on the first page, and not between pages of a layout whose pages focus themselves
- * (its route's `handle` says `focusesItself`).
+ * `body`. Not on the first page, not between pages of a layout whose pages focus themselves
+ * (its route's `handle` says `focusesItself`), and not when the new page has focused a field of
+ * its own (the sign-in page's email), which React's autoFocus does before this runs.
  */
 function useFocusOnNewPage() {
   const { pathname } = useLocation()
@@ -124,6 +125,7 @@ function useFocusOnNewPage() {
     if (previous.pathname === pathname) return
     shown.current = { pathname, focusesItself }
     if (previous.focusesItself && focusesItself) return
+    if (document.querySelector('main')?.contains(document.activeElement)) return
     document.querySelector<HTMLElement>('main h1')?.focus()
   }, [pathname, focusesItself])
 }

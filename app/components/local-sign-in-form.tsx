@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { Form, useNavigation } from 'react-router'
 import { primaryButton, textField } from './button-styles'
+import { ErrorMessage } from './error-message'
 
 type Field = 'email' | 'name'
 
@@ -57,7 +58,7 @@ export function LocalSignIn({
           label="Email"
           defaultValue={result?.values.email}
           error={errors.email}
-          focused={firstInvalid === 'email'}
+          focused={firstInvalid === null || firstInvalid === 'email'}
           required
         />
         <TextField
@@ -99,7 +100,7 @@ function TextField({
   required?: boolean
   defaultValue?: string
   error?: string
-  /** The first field with an error: focused, by the browser without JavaScript. */
+  /** The email field, or the first with an error: focused, by the browser without JavaScript. */
   focused?: boolean
 }) {
   return (
@@ -123,13 +124,9 @@ function TextField({
         className={field}
       />
       {error && (
-        <p
-          id={`${name}-error`}
-          role="alert"
-          className="mt-1 text-sm text-red-700 dark:text-red-400"
-        >
+        <ErrorMessage id={`${name}-error`} className="mt-1">
           {error}
-        </p>
+        </ErrorMessage>
       )}
     </div>
   )

@@ -58,7 +58,9 @@ const messages = {
     work === 'read'
       ? 'Quotebook is temporarily unavailable. Try again in a moment.'
       : `Quotebook is temporarily unavailable, so your quote may not have been ${work}. ` +
-        `Check it and ${work === 'saved' ? 'save' : 'delete'} it again in a moment.`,
+        (work === 'saved'
+          ? 'Your text is still here: save it again in a moment. If it was saved after all, that changes nothing.'
+          : 'Delete it again in a moment. If it was deleted after all, that changes nothing.'),
   setup: (work: Work) => somethingWentWrong(work),
   defect: (work: Work) => somethingWentWrong(work),
 }

@@ -59,7 +59,7 @@ test('sign in, save, edit, delete and sign out through an https proxy', async ({
   await saveQuote(page, 'Edited through a proxy.', 'Save changes')
   await expect(page.locator('blockquote')).toHaveText('Edited through a proxy.')
 
-  await page.getByRole('link', { name: 'Delete Quote' }).click()
+  await page.getByRole('link', { name: 'Delete quote' }).click()
   await page.getByRole('button', { name: 'Yes, delete it' }).click()
   await expect(page.getByRole('status')).toHaveText('Your quote was deleted.')
   await expect(page.locator('blockquote')).toHaveCount(0)

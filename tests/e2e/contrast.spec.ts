@@ -107,7 +107,7 @@ const pages: {
       page.getByRole('banner').getByRole('link', { name: 'Quotebook' }),
       page.getByRole('button', { name: 'Sign out' }),
       page.getByRole('link', { name: 'Edit' }),
-      page.getByRole('link', { name: 'Delete Quote' }),
+      page.getByRole('link', { name: 'Delete quote' }),
     ],
   },
   {

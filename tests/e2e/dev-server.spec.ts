@@ -71,26 +71,26 @@ test('a cold `npm run dev` never reloads the page under a newcomer typing', asyn
   await waitForHydration(page)
   await page.getByLabel('Email').fill(newUser().email)
   await page.locator('main').getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByRole('button', { name: 'Save Quote' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Save quote' })).toBeVisible()
   await waitForHydration(page)
   // A reload makes a new window object; this mark is gone after one.
   await page.evaluate(() => Object.assign(window, { sameDocument: true }))
   const sameDocument = () => page.evaluate(() => 'sameDocument' in window)
 
   // The newcomer's first tries: an empty quote, then one too long; each refusal keeps the text.
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(page.getByText('Write a quote before saving.')).toBeVisible()
   const tooLong = 'x'.repeat(501)
   await quoteField(page).fill(tooLong)
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(page.getByText(/at most 500 characters/)).toBeVisible()
   await expect(quoteField(page)).toHaveValue(tooLong)
 
   // Then a quote that saves, the delete confirmation, and the first visit to the edit view.
   await quoteField(page).fill('Typed on a cold start')
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
-  await page.getByRole('link', { name: 'Delete Quote' }).click()
+  await page.getByRole('link', { name: 'Delete quote' }).click()
   await page.getByRole('link', { name: 'Keep it' }).click()
   await page.getByRole('link', { name: 'Edit' }).click()
   await quoteField(page).fill('Edited on a cold start')

@@ -91,15 +91,16 @@ export const test = base.extend<{
 
 export { expect }
 
-/** The quote's text field, whether the form is for a new quote or an edit. */
-export const quoteField = (page: Page) => page.getByLabel(/^(Your quote|Edit your quote)$/)
+/** The quote's text field, whether the form is for a new quote, an edit, or a choice after a conflict. */
+export const quoteField = (page: Page) =>
+  page.getByLabel(/^(Your quote|Edit your quote|Yours, not saved yet)$/)
 
 /**
  * Types `text` into the quote form, submits it with `button`, and waits until the server has
  * confirmed the save: with JavaScript the quote shows at once (optimistically), so seeing it is
  * not yet proof that it was stored.
  */
-export async function saveQuote(page: Page, text: string, button = 'Save Quote') {
+export async function saveQuote(page: Page, text: string, button = 'Save quote') {
   // As a person would: hydrating sets a prefilled textarea's value again, moving the caret to its
   // end, so a fill that selected the old text during hydration appends to it instead.
   if (base.info().project.use.javaScriptEnabled !== false) await waitForHydration(page)

@@ -7,6 +7,7 @@ import {
   expectAccessible,
   newUser,
   quoteField,
+  saveQuote,
   signIn,
   test,
   waitForHydration,
@@ -53,7 +54,7 @@ test('a save while the database is down keeps the text, says so once, and saves 
   await quoteField(page).fill('Written during the outage')
   await proxy.down()
   try {
-    await page.getByRole('button', { name: 'Save Quote' }).click()
+    await page.getByRole('button', { name: 'Save quote' }).click()
     await expect(page.getByText(message)).toHaveCount(1)
     await expect(quoteField(page)).toHaveValue('Written during the outage')
     // A plain "Try again" link would reload the page and throw the text away.
@@ -64,9 +65,30 @@ test('a save while the database is down keeps the text, says so once, and saves 
   } finally {
     await proxy.up()
   }
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
   await expect(page.locator('main blockquote')).toHaveText('Written during the outage')
+})
+
+test('an edit refused while the database is down stays an edit, and says what to do', async ({
+  page,
+}) => {
+  await signIn(page, newUser('Outage Edna'), server.url)
+  await page.goto(`${server.url}/`)
+  await saveQuote(page, 'Before the outage')
+  await page.goto(`${server.url}/edit`)
+  await quoteField(page).fill('Edited during the outage')
+  await proxy.down()
+  try {
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect(page.getByText('your quote may not have been saved')).toHaveCount(1)
+    await expect(page.getByText(/Check it/)).toHaveCount(0)
+    await expect(page.getByText(/save it again in a moment/)).toHaveCount(1)
+    await expect(page.getByLabel('Edit your quote')).toHaveValue('Edited during the outage')
+    await expect(page.getByRole('button', { name: 'Save changes' })).toBeVisible()
+  } finally {
+    await proxy.up()
+  }
 })
 
 test('a page view while the database is down: the 503 page, with a way to try again', async ({

@@ -19,13 +19,13 @@ test('the whole journey: save, reload, edit, cancel, edit, save, delete', async 
   await expect(page.getByText('Save an inspiring quote for yourself...')).toBeVisible()
   await expect(quoteField(page)).toHaveAttribute(
     'placeholder',
-    'Mistakes are the portals of discovery - James Joyce',
+    'e.g. Mistakes are the portals of discovery - James Joyce',
   )
   await expectAccessible(page)
   await keepScreenshot(page, 'empty')
 
   await quoteField(page).fill('Mistakes are the portals of discovery - James Joyce')
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(page.getByText('Your quote is wonderful...')).toBeVisible()
   await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
   await expect(page.locator('blockquote')).toHaveText(
@@ -56,7 +56,7 @@ test('the whole journey: save, reload, edit, cancel, edit, save, delete', async 
     'The only way out is through.\n— Robert Frost',
   )
 
-  await page.getByRole('link', { name: 'Delete Quote' }).click()
+  await page.getByRole('link', { name: 'Delete quote' }).click()
   await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeVisible()
   await expectAccessible(page)
   await keepScreenshot(page, 'confirm-delete')
@@ -84,7 +84,7 @@ test('a validation error keeps what was typed, next to the field', async ({ page
   await page.goto('/')
   const tooLong = `${'🙂'.repeat(501)}`
   await quoteField(page).fill(tooLong)
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(
     page.getByText('Your quote can be at most 500 characters (this one has 501).'),
   ).toBeVisible()
@@ -95,7 +95,7 @@ test('a validation error keeps what was typed, next to the field', async ({ page
   await keepScreenshot(page, 'error')
 
   await quoteField(page).fill('   ')
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(page.getByText('Write a quote before saving.')).toBeVisible()
   await expect(quoteField(page)).toHaveValue('   ')
 })
@@ -108,7 +108,7 @@ test('a save after the session expired keeps the text through signing in again',
   await page.goto('/')
   await quoteField(page).fill('Typed over lunch, saved after.')
   await expireSession(page, user)
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
 
   await expect(page).toHaveURL('/sign-in?redirect_url=%2F')
   await page.getByLabel('Email').fill(user.email)
@@ -219,7 +219,7 @@ test('the page fits a 320 px screen and reads in dark mode', async ({ page, user
   )
   await expect(page.locator('blockquote')).toBeVisible()
   // Measured from outside the page, so it works with JavaScript off too.
-  for (const part of ['header', 'main', 'blockquote', 'text=Delete Quote']) {
+  for (const part of ['header', 'main', 'blockquote', 'text=Delete quote']) {
     const box = await page.locator(part).first().boundingBox()
     expect(box!.x + box!.width, part).toBeLessThanOrEqual(320)
   }
@@ -245,7 +245,7 @@ test.describe('one address per view', () => {
     await page.getByRole('link', { name: 'Edit' }).click()
     await expect(page).toHaveURL(/\/edit$/)
     await page.getByRole('link', { name: 'Cancel' }).click()
-    await page.getByRole('link', { name: 'Delete Quote' }).click()
+    await page.getByRole('link', { name: 'Delete quote' }).click()
     await expect(page).toHaveURL(/\/delete$/)
   })
 

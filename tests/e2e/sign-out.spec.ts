@@ -82,7 +82,7 @@ test('signing out from a new quote keeps it; from an unchanged edit keeps nothin
   await signIn(page, owner)
   await page.goto('/')
   await expect(quoteField(page)).toHaveValue('A first quote, not yet saved')
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(page.getByRole('status')).toHaveText('Your quote was saved.')
 
   await page.getByRole('link', { name: 'Edit' }).click()
@@ -106,7 +106,7 @@ test('a draft whose user cannot be known can be taken along, and the page says i
   await quoteField(page).fill('Typed by whoever was here')
   // Signed out in another tab: no session cookie at all, so the draft is no one's.
   await context.clearCookies()
-  await page.getByRole('button', { name: 'Save Quote' }).click()
+  await page.getByRole('button', { name: 'Save quote' }).click()
   await expect(page).toHaveURL(/\/sign-in/)
   const notice = page.getByRole('status').first()
   await expect(notice).toContainText('it is not saved anywhere')

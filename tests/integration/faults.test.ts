@@ -121,7 +121,7 @@ describe('the production server when the database fails', () => {
       expect(html).toContain(
         'Quotebook is temporarily unavailable, so your quote may not have been saved.',
       )
-      expect(html).toContain('Save Quote')
+      expect(html).toContain('Save quote')
       expectNothingLeaked(html)
     } finally {
       await proxy.up()
@@ -194,7 +194,9 @@ describe('a save on a network that freezes', () => {
     expect(ms).toBeGreaterThanOrEqual(FROZEN_DEADLINE_MS - 50)
     expect(ms).toBeLessThan(FROZEN_DEADLINE_MS + 1_000)
     expect(html).toMatch(new RegExp(`<textarea[^>]*>${quote}</textarea>`))
-    expect(html).toContain('your quote may not have been saved. Check it and save it again')
+    expect(html).toContain(
+      'your quote may not have been saved. Your text is still here: save it again in a moment',
+    )
     expectNothingLeaked(html)
     expect(await rowsWith(quote)).toBe(0)
     const page = await fetch(`${own.url}/`, { headers: { Cookie: cookie } })

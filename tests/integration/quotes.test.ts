@@ -36,8 +36,8 @@ describe('the home page', () => {
     const html = await response.text()
     expect(html).toContain('Save an inspiring quote for yourself...')
     expect(html).toContain('<label for="quote"')
-    expect(html).toContain('placeholder="Mistakes are the portals of discovery - James Joyce"')
-    expect(html).toContain('Save Quote')
+    expect(html).toContain('placeholder="e.g. Mistakes are the portals of discovery - James Joyce"')
+    expect(html).toContain('Save quote')
   })
 
   test('with a quote: the quote, Edit and Delete Quote', async () => {

@@ -73,19 +73,20 @@ export default function QuoteLayout({ loaderData }: Route.ComponentProps) {
   }
 
   return (
-    <main className="mx-auto flex w-full max-w-2xl flex-col items-center px-4 py-12 text-center">
+    <main className="mx-auto flex w-full max-w-2xl flex-col items-center px-4 py-8 text-center sm:py-12">
+      {/* The site's name is in the header; the page's heading is the guide's subtitle, which
+          says where the user is: with a quote or without one. */}
       <h1
         ref={heading}
         tabIndex={-1}
-        className="text-4xl font-bold tracking-tight focus:outline-none"
+        className="text-2xl font-semibold tracking-tight focus:outline-none sm:text-3xl"
       >
-        Quotebook
-      </h1>
-      <p className="mt-3 text-lg text-gray-700 dark:text-gray-300">
         {frame.hasQuote ? 'Your quote is wonderful...' : 'Save an inspiring quote for yourself...'}
-      </p>
+      </h1>
       <div role="status" aria-live="polite" className="mt-4 min-h-6 text-sm font-medium">
-        {frame.announcement}
+        <span className={frame.announcementShownElsewhere ? 'sr-only' : undefined}>
+          {frame.announcement}
+        </span>
       </div>
       <Outlet context={page} />
     </main>
@@ -121,7 +122,8 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
           initialText={kept.typed}
           basedOn={kept.basedOn}
           error={kept.error}
-          mode="create"
+          // The refusal knows whether the text replaced a quote: an edit stays an edit.
+          mode={kept.basedOn === '' ? 'create' : 'edit'}
         />
       ) : undefined}
     </ErrorPage>

@@ -19,10 +19,15 @@ export const OUT_OF_DATE_FORM = 'This form was out of date. Check your quote, th
 
 export const UNKNOWN_FORM = 'That form asked for something this page does not do.'
 
+/** A save from a page that was out of date: a choice between two texts, headed by what happened. */
+export const CONFLICT_TITLES = {
+  changed: 'Your quote was changed in another tab or window',
+  deleted: 'Your quote was deleted in another tab or window',
+}
+
 export const CHANGED_ELSEWHERE = {
-  save: 'Your quote was changed in another tab or window after you started editing. It now reads as shown above. Your text is below: save it to replace that one, or cancel to keep it.',
-  saveDeleted:
-    'Your quote was deleted in another tab or window after you started editing. Your text is below: save it to keep it, or leave this page.',
+  save: 'Choose which text to keep: the saved one, as it reads now, or yours, in the box below.',
+  saveDeleted: 'Yours is still in the box below: save it to keep it, or leave your quote deleted.',
   delete:
     'Your quote was changed in another tab or window since this page was loaded. Here it is now: delete it?',
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { Form, Link, useNavigation } from 'react-router'
 import { primaryButton, secondaryButton, textField } from '../../components/button-styles'
+import { ErrorMessage } from '../../components/error-message'
 import { QUOTE_FORM_ID } from '../../components/site-header'
 import { checkQuote, codePoints, QUOTE_MAX_LENGTH } from './quote-schema'
 
@@ -12,7 +13,24 @@ interface Props {
   /** The server's message about the text, if it refused it. */
   error?: string
   mode: 'create' | 'edit'
+  /**
+   * The quote changed (or was deleted) in another tab or window since this text was typed: the
+   * page shows both texts, this form holds the user's, and its actions say which text each keeps.
+   */
+  conflict?: 'changed' | 'deleted'
 }
+
+/** What the form's field and actions are called: each action is named by what it keeps. */
+function wordsFor(mode: Props['mode'], conflict: Props['conflict']) {
+  if (conflict === 'changed') {
+    return { label: YOURS, save: 'Save mine instead', leave: 'Keep the saved one' }
+  }
+  if (conflict === 'deleted') return { label: YOURS, save: 'Save mine', leave: 'Leave it deleted' }
+  if (mode === 'edit') return { label: 'Edit your quote', save: 'Save changes', leave: 'Cancel' }
+  return { label: 'Your quote', save: 'Save quote', leave: null }
+}
+
+const YOURS = 'Yours, not saved yet'
 
 // A browser's maxlength counts UTF-16 units; a valid quote is at most 500 code points, each at
 // most two units. Three units a character refuses no valid quote and leaves room for the server
@@ -44,32 +62,38 @@ function lengthText(text: string) {
  * JavaScript the same rules run before submitting, the counter follows the typing, and the field
  * is focused when it has an error.
  */
-export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
+export function QuoteForm({ initialText, basedOn, error, mode, conflict }: Props) {
   const navigation = useNavigation()
   const field = useRef<HTMLTextAreaElement>(null)
   // Without JavaScript nothing can count as the user types, so the page says only the limit.
   const [counter, setCounter] = useState(`At most ${QUOTE_MAX_LENGTH} characters`)
   const [clientError, setClientError] = useState<string | undefined>()
   const shownError = clientError ?? error
-  const saving = navigation.state === 'submitting' && navigation.formAction === '/edit'
+  // Until the page is back: after a save, the reload its redirect asks for is part of it. (The
+  // header's Sign out posts this form too, elsewhere.)
+  const saving = navigation.state !== 'idle' && navigation.formAction === '/edit'
+  const words = wordsFor(mode, conflict)
+  const focusOnShow = Boolean(error) || conflict !== undefined || mode === 'edit'
+  const describedBy = [conflict && 'quote-conflict', shownError && 'quote-error', 'quote-length']
 
   useEffect(() => {
     const textarea = field.current
     if (!textarea) return
     // Uncontrolled, so text typed before the page's JavaScript loaded is kept: count that.
     setCounter(lengthText(textarea.value))
-    if (error || mode === 'edit') {
+    if (focusOnShow) {
       textarea.focus()
       // Typing goes after the text, not in front of it.
       textarea.setSelectionRange(textarea.value.length, textarea.value.length)
     }
-  }, [error, mode])
+  }, [focusOnShow])
 
   return (
     <Form
       id={QUOTE_FORM_ID}
       method="post"
       action="/edit"
+      aria-busy={saving || undefined}
       className="mt-8 w-full space-y-3 text-left"
       onSubmit={(event) => {
         // The header's Sign out posts this form elsewhere, to keep the text, whatever it is.
@@ -85,7 +109,7 @@ export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
     >
       <input type="hidden" name="version" value={basedOn} />
       <label htmlFor="quote" className="block font-medium">
-        {mode === 'edit' ? 'Edit your quote' : 'Your quote'}
+        {words.label}
       </label>
       <textarea
         ref={field}
@@ -99,31 +123,25 @@ export function QuoteForm({ initialText, basedOn, error, mode }: Props) {
           setCounter(lengthText(event.target.value))
           setClientError(undefined)
         }}
-        placeholder="Mistakes are the portals of discovery - James Joyce"
-        autoFocus={mode === 'edit' || Boolean(error)}
+        // The guide's example, marked as one, so it is not read as a saved quote.
+        placeholder="e.g. Mistakes are the portals of discovery - James Joyce"
+        readOnly={saving}
+        autoFocus={focusOnShow}
         aria-invalid={shownError ? true : undefined}
-        aria-describedby={shownError ? 'quote-error quote-length' : 'quote-length'}
+        aria-describedby={describedBy.filter(Boolean).join(' ')}
         className={`${textField} whitespace-pre-wrap`}
       />
       <p id="quote-length" className="text-sm text-gray-700 dark:text-gray-300">
         {counter}
       </p>
-      {shownError && (
-        <p
-          id="quote-error"
-          role="alert"
-          className="text-sm font-medium text-red-700 dark:text-red-400"
-        >
-          {shownError}
-        </p>
-      )}
+      {shownError && <ErrorMessage id="quote-error">{shownError}</ErrorMessage>}
       <div className="flex flex-wrap gap-3">
         <button type="submit" className={primaryButton} disabled={saving}>
-          {saving ? 'Saving…' : mode === 'edit' ? 'Save changes' : 'Save Quote'}
+          {saving ? 'Saving…' : words.save}
         </button>
-        {mode === 'edit' && (
+        {words.leave && (
           <Link to="/" prefetch="render" className={secondaryButton}>
-            Cancel
+            {words.leave}
           </Link>
         )}
       </div>

@@ -1,6 +1,8 @@
 import { type RefObject, useEffect, useRef } from 'react'
 import { Form, Link, useNavigation, useOutletContext } from 'react-router'
 import { dangerButton, primaryButton, secondaryButton } from '../../components/button-styles'
+import { ErrorMessage } from '../../components/error-message'
+import { CONFLICT_TITLES } from './messages'
 import { QuoteForm } from './quote-form'
 import { checkQuote } from './quote-schema'
 import {
@@ -52,17 +54,18 @@ export function QuoteScreen({ requested, refused }: { requested: Requested; refu
         <DeleteConfirmation text={view.text} version={view.version} error={view.error} />
       ) : view.kind === 'form' ? (
         <>
-          {view.newer && <NewerQuote text={view.newer.text} />}
+          {view.newer !== undefined && <Conflict newer={view.newer} message={view.error} />}
           <QuoteForm
             key={`${requested}:${view.basedOn}:${view.text}:${view.error ?? ''}`}
             initialText={view.text}
             basedOn={view.basedOn}
-            error={view.error}
+            error={view.newer === undefined ? view.error : undefined}
             mode={view.mode}
+            conflict={view.newer === undefined ? undefined : view.newer ? 'changed' : 'deleted'}
           />
         </>
       ) : (
-        <SavedQuote text={view.text} saving={view.saving} />
+        <SavedQuote text={view.text} />
       )}
     </>
   )
@@ -102,49 +105,52 @@ function DraftNotice({ cut }: { cut: boolean }) {
   )
 }
 
-function NewerQuote({ text }: { text: string }) {
+/**
+ * The quote changed in another tab or window since the user started typing: not an error but a
+ * choice between two good texts, each named where it stands (the form below holds the user's).
+ */
+function Conflict({ newer, message }: { newer: { text: string } | null; message?: string }) {
   return (
     <section
-      aria-labelledby="newer-quote"
+      aria-labelledby="quote-conflict-title"
       className="mt-6 w-full rounded-md border border-gray-500 px-4 py-3 text-left dark:border-gray-400"
     >
-      <h2 id="newer-quote" className="text-sm font-semibold">
-        Your saved quote now reads
+      <h2 id="quote-conflict-title" className="font-semibold">
+        {newer ? CONFLICT_TITLES.changed : CONFLICT_TITLES.deleted}
       </h2>
-      <blockquote dir="auto" className="mt-2 break-words whitespace-pre-wrap">
-        {text}
-      </blockquote>
+      <p id="quote-conflict" className="mt-1 text-sm">
+        {message}
+      </p>
+      {newer && (
+        <>
+          <p className="mt-3 text-sm font-semibold">The saved one, now:</p>
+          <blockquote dir="auto" className="mt-1 break-words whitespace-pre-wrap">
+            {newer.text}
+          </blockquote>
+        </>
+      )}
     </section>
   )
 }
 
 // The links load the page they lead to as soon as they are shown, so moving between the quote's
 // pages needs nothing from the network: it works offline.
-function SavedQuote({ text, saving }: { text: string; saving: boolean }) {
+function SavedQuote({ text }: { text: string }) {
   return (
     <>
       <blockquote
         dir="auto"
-        aria-busy={saving || undefined}
         className="mt-6 w-full text-3xl leading-snug font-semibold break-words whitespace-pre-wrap sm:text-4xl"
       >
         {text}
       </blockquote>
       <div className="mt-8 flex flex-wrap justify-center gap-3">
-        {saving ? (
-          <button type="button" className={primaryButton} disabled>
-            Saving…
-          </button>
-        ) : (
-          <>
-            <Link to="/edit" prefetch="render" className={primaryButton}>
-              Edit
-            </Link>
-            <Link to="/delete" prefetch="render" className={secondaryButton}>
-              Delete Quote
-            </Link>
-          </>
-        )}
+        <Link to="/edit" prefetch="render" className={primaryButton}>
+          Edit
+        </Link>
+        <Link to="/delete" prefetch="render" className={secondaryButton}>
+          Delete quote
+        </Link>
       </div>
     </>
   )
@@ -160,8 +166,9 @@ function DeleteConfirmation({
   error?: string
 }) {
   const question = useRef<HTMLHeadingElement>(null)
+  const deleting = usePendingChange()?.kind === 'deleting'
   useEffect(() => {
-    // Focus on the question: pressing Enter again (a double press on "Delete Quote") does nothing.
+    // Focus on the question: pressing Enter again (a double press on "Delete quote") does nothing.
     question.current?.focus()
   }, [])
   return (
@@ -183,18 +190,19 @@ function DeleteConfirmation({
         {text}
       </blockquote>
       {error && (
-        <p
-          id="delete-error"
-          role="alert"
-          className="mt-4 text-sm font-medium text-red-700 dark:text-red-400"
-        >
+        <ErrorMessage id="delete-error" className="mt-4 text-left">
           {error}
-        </p>
+        </ErrorMessage>
       )}
-      <Form method="post" action="/delete" className="mt-6 flex flex-wrap justify-center gap-3">
+      <Form
+        method="post"
+        action="/delete"
+        aria-busy={deleting || undefined}
+        className="mt-6 flex flex-wrap justify-center gap-3"
+      >
         <input type="hidden" name="version" value={version} />
-        <button type="submit" className={dangerButton}>
-          Yes, delete it
+        <button type="submit" className={dangerButton} disabled={deleting}>
+          {deleting ? 'Deleting…' : 'Yes, delete it'}
         </button>
         <Link to="/" prefetch="render" className={secondaryButton}>
           Keep it

@@ -20,17 +20,19 @@ describe('quoteView', () => {
     expect(quoteFrame({ quote: null, status: null, pending: null })).toEqual({
       hasQuote: false,
       announcement: null,
+      announcementShownElsewhere: false,
     })
   })
 
   test('saved: the quote, and after a save the announcement', () => {
     expect(quoteView(saved)).toEqual({
-      view: { kind: 'saved', text: 'Saved words', saving: false },
+      view: { kind: 'saved', text: 'Saved words' },
       draftNotice: false,
     })
     expect(quoteFrame({ quote: saved.quote, status: 'saved', pending: null })).toEqual({
       hasQuote: true,
       announcement: 'Your quote was saved.',
+      announcementShownElsewhere: false,
     })
   })
 
@@ -143,28 +145,32 @@ describe('quoteView', () => {
     expect(refused.draftNotice).toBe(false)
   })
 
-  test('a save on its way: the new text, marked as saving', () => {
+  test('a save on its way: the same form, until the server confirms it', () => {
     const pending = { kind: 'saving', text: 'New' } as const
-    expect(quoteView({ ...saved, requested: 'edit', pending })).toEqual({
-      view: { kind: 'saved', text: 'New', saving: true },
-      draftNotice: false,
-    })
-    // Its announcement replaces the last change's.
+    expect(quoteView({ ...saved, requested: 'edit', pending })).toEqual(
+      quoteView({ ...saved, requested: 'edit' }),
+    )
+    // A new quote's form stays a new quote's, and the heading says none is saved yet.
+    expect(quoteView({ ...base, pending }).view).toMatchObject({ kind: 'form', mode: 'create' })
+    expect(quoteFrame({ quote: null, status: null, pending }).hasQuote).toBe(false)
+    // Its announcement replaces the last change's, for a screen reader: the button shows it.
     expect(quoteFrame({ quote: saved.quote, status: 'saved', pending })).toEqual({
       hasQuote: true,
       announcement: 'Saving…',
+      announcementShownElsewhere: true,
     })
   })
 
-  test('a delete on its way: the empty form at once', () => {
+  test('a delete on its way: the question, until the server confirms it', () => {
     const pending = { kind: 'deleting' } as const
     expect(quoteView({ ...saved, requested: 'confirm-delete', pending })).toEqual({
-      view: { kind: 'form', text: '', basedOn: '', mode: 'create' },
+      view: { kind: 'confirm-delete', text: 'Saved words', version: V1 },
       draftNotice: false,
     })
     expect(quoteFrame({ quote: saved.quote, status: null, pending })).toEqual({
-      hasQuote: false,
+      hasQuote: true,
       announcement: 'Deleting…',
+      announcementShownElsewhere: true,
     })
   })
 })

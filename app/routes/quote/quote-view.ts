@@ -33,7 +33,7 @@ export type Refusal =
 export const refuse = (refusal: Refusal, status: number) => data(refusal, { status })
 
 export type QuoteView =
-  | { kind: 'saved'; text: string; saving: boolean }
+  | { kind: 'saved'; text: string }
   | {
       kind: 'form'
       text: string
@@ -60,10 +60,12 @@ export interface FrameState {
 export type Status = keyof typeof statusMessages
 
 export interface Frame {
-  /** Whether there is a quote (or one on its way): the subtitle says so. */
+  /** Whether there is a quote: the heading says so. */
   hasQuote: boolean
   /** What the live region announces. */
   announcement: string | null
+  /** The page shows it already (the busy form's button says "Saving…"): a screen reader's only. */
+  announcementShownElsewhere: boolean
 }
 
 /**
@@ -72,12 +74,19 @@ export interface Frame {
  */
 export function quoteFrame({ quote, status, pending }: FrameState): Frame {
   if (pending !== null) {
+    // Not done until the server says so: the page goes on saying what is saved, and the busy
+    // button shows the change on its way.
     return {
-      hasQuote: pending.kind === 'saving',
-      announcement: pending.kind === 'deleting' ? pendingMessages.deleting : pendingMessages.saving,
+      hasQuote: quote !== null,
+      announcement: pendingMessages[pending.kind],
+      announcementShownElsewhere: true,
     }
   }
-  return { hasQuote: quote !== null, announcement: status === null ? null : statusMessages[status] }
+  return {
+    hasQuote: quote !== null,
+    announcement: status === null ? null : statusMessages[status],
+    announcementShownElsewhere: false,
+  }
 }
 
 export interface ViewState {
@@ -105,9 +114,8 @@ export function quoteView(state: ViewState): ViewScreen {
   const { requested, draft, refused, pending } = state
   // A refusal because the quote changed elsewhere brings the quote as it now is.
   const known = refused?.newer !== undefined ? refused.newer : state.quote
-  // With a change on its way, the page shows its outcome (and says it is not confirmed yet).
-  const quote =
-    pending === null ? known : pending.kind === 'deleting' ? null : { text: pending.text }
+  // A change on its way stays in its busy form or question until the server confirms it: it
+  // can fail, and a failed change must not look made.
   const settled = pending === null && refused === undefined
   return {
     view: view(),
@@ -123,14 +131,14 @@ export function quoteView(state: ViewState): ViewScreen {
         error: refused.error,
       }
     }
-    if (requested === 'confirm-delete' && known !== null && settled && draft === null) {
+    const deleting = pending?.kind === 'deleting'
+    if (known !== null && (deleting || (requested === 'confirm-delete' && settled && !draft))) {
       return { kind: 'confirm-delete', text: known.text, version: known.version }
     }
-    if (pending?.kind === 'saving') return { kind: 'saved', text: pending.text, saving: true }
     if (known !== null && settled && draft === null && requested !== 'edit') {
-      return { kind: 'saved', text: known.text, saving: false }
+      return { kind: 'saved', text: known.text }
     }
-    const mode = quote !== null ? 'edit' : 'create'
+    const mode = known !== null ? 'edit' : 'create'
     if (refused?.change === 'save') {
       return {
         kind: 'form',
@@ -142,7 +150,6 @@ export function quoteView(state: ViewState): ViewScreen {
       }
     }
     // The form starts with a kept draft, or the quote to edit.
-    if (pending?.kind === 'deleting') return { kind: 'form', text: '', basedOn: '', mode }
     // A kept draft keeps the version it was typed against: saving it is checked like any save.
     if (draft !== null) return { kind: 'form', text: draft.text, basedOn: draft.basedOn, mode }
     return { kind: 'form', text: known?.text ?? '', basedOn: known?.version ?? '', mode }
