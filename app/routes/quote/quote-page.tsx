@@ -1,8 +1,8 @@
-import { type RefObject, useEffect, useRef } from 'react'
+import { type RefObject, useEffect } from 'react'
 import { Form, Link, useNavigation, useOutletContext } from 'react-router'
-import { dangerButton, primaryButton, secondaryButton } from '../../components/button-styles'
-import { ErrorMessage } from '../../components/error-message'
+import { primaryButton, secondaryButton } from '../../components/button-styles'
 import { CONFLICT_TITLES } from './messages'
+import { DeleteConfirmation } from './delete-confirmation'
 import { QuoteForm } from './quote-form'
 import { checkQuote } from './quote-schema'
 import {
@@ -39,19 +39,19 @@ export function usePendingChange(): PendingChange {
 /** One page's view of the quote, below the layout's heading and live region. */
 export function QuoteScreen({ requested, refused }: { requested: Requested; refused?: Refusal }) {
   const { quote, draft } = useQuotePage()
-  const { view, draftNotice } = quoteView({
-    quote,
-    requested,
-    draft,
-    refused,
-    pending: usePendingChange(),
-  })
+  const pending = usePendingChange()
+  const { view, draftNotice } = quoteView({ quote, requested, draft, refused, pending })
   useFocusOnViewChange(view.kind)
   return (
     <>
       {draftNotice && <DraftNotice cut={draft?.cut ?? false} />}
       {view.kind === 'confirm-delete' ? (
-        <DeleteConfirmation text={view.text} version={view.version} error={view.error} />
+        <DeleteConfirmation
+          text={view.text}
+          version={view.version}
+          error={view.error}
+          deleting={pending?.kind === 'deleting'}
+        />
       ) : view.kind === 'form' ? (
         <>
           {view.newer !== undefined && <Conflict newer={view.newer} message={view.error} />}
@@ -153,61 +153,5 @@ function SavedQuote({ text }: { text: string }) {
         </Link>
       </div>
     </>
-  )
-}
-
-function DeleteConfirmation({
-  text,
-  version,
-  error,
-}: {
-  text: string
-  version: string
-  error?: string
-}) {
-  const question = useRef<HTMLHeadingElement>(null)
-  const deleting = usePendingChange()?.kind === 'deleting'
-  useEffect(() => {
-    // Focus on the question: pressing Enter again (a double press on "Delete quote") does nothing.
-    question.current?.focus()
-  }, [])
-  return (
-    <section aria-labelledby="confirm-delete" className="mt-6 w-full">
-      {/* autoFocus is for the page without JavaScript, where the browser applies it. */}
-      <h2
-        ref={question}
-        id="confirm-delete"
-        tabIndex={-1}
-        autoFocus
-        className="text-xl font-semibold focus:outline-none"
-      >
-        Delete your quote?
-      </h2>
-      <blockquote
-        dir="auto"
-        className="mt-4 text-lg break-words whitespace-pre-wrap text-gray-700 dark:text-gray-300"
-      >
-        {text}
-      </blockquote>
-      {error && (
-        <ErrorMessage id="delete-error" className="mt-4 text-left">
-          {error}
-        </ErrorMessage>
-      )}
-      <Form
-        method="post"
-        action="/delete"
-        aria-busy={deleting || undefined}
-        className="mt-6 flex flex-wrap justify-center gap-3"
-      >
-        <input type="hidden" name="version" value={version} />
-        <button type="submit" className={dangerButton} disabled={deleting}>
-          {deleting ? 'Deleting…' : 'Yes, delete it'}
-        </button>
-        <Link to="/" prefetch="render" className={secondaryButton}>
-          Keep it
-        </Link>
-      </Form>
-    </section>
   )
 }
