@@ -24,7 +24,9 @@ describe('Clerk mode', () => {
     const response = await handle(get('/', { __session: token, __client_uat: String(payload.iat) }))
     expect(response.status).toBe(200)
     const html = await response.text()
-    expect(html).toContain('Signed in as <strong class="font-semibold">Ada Lovelace</strong>')
+    expect(html).toContain(
+      'Signed in as </span><strong class="font-semibold">Ada Lovelace</strong>',
+    )
   })
 
   test('without a session, a page redirects to sign-in', async () => {

@@ -75,7 +75,7 @@ describe('local sign-in', () => {
     const response = await handle(get('/', asCookies(cookies), documentRequest))
     expect(response.status).toBe(200)
     expect(await response.text()).toContain(
-      'Signed in as <strong class="font-semibold">Ada Lovelace</strong>',
+      'Signed in as </span><strong class="font-semibold">Ada Lovelace</strong>',
     )
   })
 
@@ -83,7 +83,7 @@ describe('local sign-in', () => {
     const { cookies } = await signIn({ email: 'grace@example.com' })
     const response = await handle(get('/', asCookies(cookies)))
     expect(await response.text()).toContain(
-      'Signed in as <strong class="font-semibold">grace@example.com</strong>',
+      'Signed in as </span><strong class="font-semibold">grace@example.com</strong>',
     )
   })
 
