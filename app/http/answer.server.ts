@@ -72,7 +72,8 @@ export function nodeAnswer(answerWithRouter: RouterAnswer, assets: BrowserAssets
     // An answer written before the whole body has arrived (a refusal below; a route's 405 or
     // 413) closes the connection. Node would otherwise read and discard the rest of the upload,
     // however long, until the request timeout, to keep the connection.
-    const closes = () => draining || bodyStillComing(req)
+    // So does an answer to a request that asked to switch protocols (`asksUpgrade`).
+    const closes = () => draining || bodyStillComing(req) || asksUpgrade(req)
     const refuse = (status: number, why: string, body: string, headers: string[] = []) => {
       record.reason = why
       writePlain(res, status, body, identity, [...headers, ...(closes() ? CLOSE : [])])
@@ -152,7 +153,7 @@ export function nodeAnswer(answerWithRouter: RouterAnswer, assets: BrowserAssets
     const raw = appHeaderList(record.identity)
     raw.push('Content-Type', file.type, 'Cache-Control', file.cacheControl, 'ETag', etag)
     if (file.bodies.br || file.bodies.gzip) raw.push('Vary', 'Accept-Encoding')
-    if (draining) raw.push(...CLOSE)
+    if (draining || asksUpgrade(req)) raw.push(...CLOSE)
     if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
       res.writeHead(304, raw)
       res.end()
@@ -197,6 +198,10 @@ function startWriting(res: ServerResponse, record: RequestRecord) {
   }, env.RESPONSE_TIMEOUT_MS)
   res.once('close', () => clearTimeout(deadline))
 }
+
+// A request to switch protocols (`Upgrade`), which the server never does: Node parses nothing
+// more on its connection, so a request pipelined behind it would wait unanswered.
+const asksUpgrade = (req: IncomingMessage) => req.headers.upgrade !== undefined
 
 const bodyStillComing = (req: IncomingMessage) =>
   (req.headers['transfer-encoding'] !== undefined ||

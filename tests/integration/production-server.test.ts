@@ -384,6 +384,17 @@ describe('every response carries the app’s headers and a request id', () => {
     expect(raw).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/)
   })
 
+  test('a request asking to switch protocols is answered, and its connection closes: nothing sent behind it waits unanswered', async () => {
+    // Node reads nothing more on a connection whose request asked for an Upgrade.
+    const raw = await rawExchange(
+      server,
+      'GET /sign-in HTTP/1.1\r\nHost: qb.example.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n' +
+        'GET /favicon.svg HTTP/1.1\r\nHost: qb.example.test\r\n\r\n',
+    )
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /)
+    expect(raw).toMatch(/\r\nConnection: close\r\n/)
+  })
+
   test('no Host header: answered as APP_URL', async () => {
     const raw = await rawExchange(server, 'GET /sign-in HTTP/1.0\r\n\r\n')
     expect(raw).toMatch(/^HTTP\/1\.1 200 /)
