@@ -104,7 +104,8 @@ export function databaseFailure(
 
 /**
  * One log line about a database failure, under the request's id: the driver's message and code,
- * and no stack, which would say only where the driver threw.
+ * and no stack, which would say only where the driver threw. No method: React Router loads the
+ * page after a POST's action as a GET; the request's own line says what it was.
  */
 function logDatabaseFailure(
   level: 'warn' | 'error',
@@ -114,7 +115,6 @@ function logDatabaseFailure(
 ) {
   logLine(level, {
     requestId: requestIdOf(context),
-    method: request.method,
     path: new URL(request.url).pathname,
     message,
     error: describeError(error, false),

@@ -34,7 +34,8 @@ export function describeError(error: unknown, withStack: boolean) {
 
 /**
  * A defect while handling a request: logged once, with its stack, under the request's id (which
- * the error page shows the user).
+ * the error page shows the user). The request's own line has its method (React Router loads the
+ * page after a POST's action as a GET).
  */
 export function logRequestError(
   context: Readonly<RouterContextProvider>,
@@ -44,7 +45,6 @@ export function logRequestError(
 ) {
   logLine('error', {
     requestId: requestIdOf(context),
-    method: request.method,
     path: new URL(request.url).pathname,
     message,
     error: describeError(error, true),

@@ -123,6 +123,12 @@ describe('the production server when the database fails', () => {
       )
       expect(html).toContain('Save quote')
       expectNothingLeaked(html)
+      // The save's lines (the failed save, the page after it that failed too, the request's own)
+      // name no method but the request's.
+      const saveId = save.headers.get('X-Request-Id')
+      const saveLines = () => app.logLines().filter((line) => line.requestId === saveId)
+      await expect.poll(() => saveLines().length).toBeGreaterThanOrEqual(3)
+      expect(saveLines().filter((line) => 'method' in line && line.method !== 'POST')).toEqual([])
     } finally {
       await proxy.up()
     }
