@@ -123,3 +123,23 @@ test('signing in moves focus to the new page’s heading, not to the body', asyn
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
 })
+
+test('text typed before the page’s JavaScript has run is still there once it has', async ({
+  page,
+  user: _,
+}) => {
+  await withSavedQuote(page, 'The saved words')
+  // The page's modules wait, as on a slow connection, while the person starts typing.
+  let release: () => void = () => {}
+  const modulesMayLoad = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/assets/*.js', async (route) => {
+    await modulesMayLoad
+    await route.continue()
+  })
+  await page.goto('/edit', { waitUntil: 'commit' })
+  await expect(quoteField(page)).toHaveValue('The saved words')
+  await quoteField(page).fill('Typed while the page was loading')
+  release()
+  await waitForHydration(page)
+  await expect(quoteField(page)).toHaveValue('Typed while the page was loading')
+})

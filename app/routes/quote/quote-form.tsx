@@ -68,6 +68,7 @@ export function QuoteForm({ initialText, basedOn, error, mode, conflict }: Props
   // Without JavaScript nothing can count as the user types, so the page says only the limit.
   const [counter, setCounter] = useState(`At most ${QUOTE_MAX_LENGTH} characters`)
   const [clientError, setClientError] = useState<string | undefined>()
+  const [startText] = useState(() => typedBeforeHydration() ?? initialText)
   const shownError = clientError ?? error
   // Until the page is back: after a save, the reload its redirect asks for is part of it. (The
   // header's Sign out posts this form too, elsewhere.)
@@ -118,7 +119,7 @@ export function QuoteForm({ initialText, basedOn, error, mode, conflict }: Props
         dir="auto"
         rows={4}
         maxLength={FIELD_MAX_UNITS}
-        defaultValue={initialText}
+        defaultValue={startText}
         onChange={(event) => {
           setCounter(lengthText(event.target.value))
           setClientError(undefined)
@@ -147,4 +148,15 @@ export function QuoteForm({ initialText, basedOn, error, mode, conflict }: Props
       </div>
     </Form>
   )
+}
+
+/**
+ * What is in the field while the page hydrates, typed before its JavaScript ran: hydration sets a
+ * textarea back to its default (react-dom's initTextarea), so the form starts from this instead.
+ */
+function typedBeforeHydration(): string | undefined {
+  if (typeof document === 'undefined' || document.documentElement.dataset.hydrated === 'true') {
+    return undefined
+  }
+  return document.querySelector<HTMLTextAreaElement>('textarea#quote')?.value
 }
