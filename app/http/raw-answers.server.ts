@@ -78,7 +78,7 @@ export function socketRefusals(recordOf: (res: ServerResponse) => RequestRecord 
     const record = inFlight ? recordOf(inFlight) : undefined
     const reason = unknownMethod
       ? 'method not implemented'
-      : `unparsable request (${error.code ?? 'unknown'})`
+      : (unparsableReason[error.code ?? ''] ?? `unparsable request (${error.code ?? 'unknown'})`)
     const identity = record?.identity ?? newRequestIdentity()
     writeRaw(socket, status, identity, unknownMethod ? ['Allow', ALLOW] : [])
     if (record) {
@@ -109,6 +109,12 @@ const unparsableStatus: Record<string, number> = {
   HPE_HEADER_OVERFLOW: 431,
   ERR_HTTP_REQUEST_TIMEOUT: 408,
   HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+}
+
+// Why, for the log, where Node's code says more than that the request could not be parsed.
+const unparsableReason: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'headers too large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'request not received in time',
 }
 
 /**

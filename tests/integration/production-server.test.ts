@@ -594,6 +594,9 @@ describe('what no client can do', () => {
       // Node checks the deadline once a second: 20 s, plus that, plus a margin for a busy machine.
       expect(closedAt - started).toBeGreaterThanOrEqual(19_000)
       expect(closedAt - started).toBeLessThan(25_000)
+      expect(server.logLines()).toContainEqual(
+        expect.objectContaining({ status: 408, reason: 'request not received in time' }),
+      )
     } finally {
       clearInterval(trickle)
       socket.destroy()
