@@ -75,7 +75,7 @@ export function ErrorPage({ error, children }: Props) {
       )}
       {requestId && (
         <p className="mt-4 text-sm text-gray-700 dark:text-gray-300">
-          If you report this, quote this id: <code data-testid="request-id">{requestId}</code>
+          If you report this, give this id: <code data-testid="request-id">{requestId}</code>
         </p>
       )}
       {stack && <pre className="mt-4 overflow-x-auto text-xs">{stack}</pre>}

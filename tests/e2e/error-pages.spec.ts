@@ -6,7 +6,7 @@ test('the 404 page says what the request id is for, and the way back', async ({ 
   const response = await page.goto('/no-such-page')
   expect(response?.status()).toBe(404)
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
-  await expect(page.getByText('If you report this, quote this id:')).toBeVisible()
+  await expect(page.getByText('If you report this, give this id:')).toBeVisible()
   await expect(page.getByTestId('request-id')).toHaveText(/^[0-9a-f-]{36}$/)
   await expect(page.getByRole('link', { name: 'Back to Quotebook' })).toHaveAttribute('href', '/')
 })

@@ -147,6 +147,8 @@ test.describe('two tabs', () => {
     await page.getByRole('button', { name: 'Yes, delete it' }).click()
     await expect(page.getByRole('alert')).toContainText('changed in another tab or window')
     await expect(page.locator('main blockquote')).toHaveText('Changed meanwhile')
+    // Asked again, from the question: not left on the page's body.
+    await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeFocused()
     expect(await storedText(page)).toBe('Changed meanwhile')
   })
 })

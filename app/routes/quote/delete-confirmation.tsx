@@ -19,8 +19,9 @@ export function DeleteConfirmation({
   const question = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
     // Focus on the question: pressing Enter again (a double press on "Delete quote") does nothing.
+    // Asked again (the quote changed elsewhere), it is read anew from the top.
     question.current?.focus()
-  }, [])
+  }, [error, text])
   return (
     <section aria-labelledby="confirm-delete" className="mt-6 w-full">
       {/* autoFocus is for the page without JavaScript, where the browser applies it. */}
