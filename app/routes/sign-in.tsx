@@ -115,13 +115,13 @@ function SignedOutNotice({ draft, deleting }: { draft: DraftNotice; deleting: bo
     <div role="status" className={noticeStyle}>
       {draft.kind === 'waiting' ? (
         <p>
-          You were signed out before your quote was saved, and we kept what you typed. Sign in again
+          Your session ended before your quote was saved, and we kept what you typed. Sign in again
           as the same user within 15 minutes and it will be waiting for you.
         </p>
       ) : (
         <>
           <p id="unsaved-help">
-            You were signed out before your quote was saved, and it is not saved anywhere. Here is
+            Your session ended before your quote was saved, and it is not saved anywhere. Here is
             what you typed{draft.cut ? ' (its beginning: it was longer than a quote can be)' : ''}.
             Copy it before you go on: it is forgotten when you sign in, or in 15 minutes. To copy
             it, select the text in the box.

@@ -115,7 +115,7 @@ test('a save after the session expired keeps the text through signing in again',
   await page.getByRole('button', { name: 'Sign in' }).click()
 
   await expect(page).toHaveURL('/')
-  await expect(page.getByText('You were signed out before your quote was saved.')).toBeVisible()
+  await expect(page.getByText('Your session ended before your quote was saved.')).toBeVisible()
   await expect(quoteField(page)).toHaveValue('Typed over lunch, saved after.')
   await saveQuote(page, 'Typed over lunch, saved after.')
   await expect(page.locator('blockquote')).toHaveText('Typed over lunch, saved after.')

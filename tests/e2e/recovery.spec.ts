@@ -194,7 +194,7 @@ test.describe('a session that ended', () => {
     await expireSession(page, user)
     await page.getByRole('button', { name: 'Save quote' }).click()
     await expect(page.getByRole('status')).toContainText(
-      'You were signed out before your quote was saved, and we kept what you typed.',
+      'Your session ended before your quote was saved, and we kept what you typed.',
     )
     await signIn(page, user)
     await page.goto('/')

@@ -46,7 +46,7 @@ test('signing out while editing keeps the edit for the same user only', async ({
   await signOutInHeader(page).click()
   await expect(page).toHaveURL('/sign-in')
   await expect(page.getByRole('status')).toContainText(
-    'You were signed out before your quote was saved, and we kept what you typed.',
+    'Your session ended before your quote was saved, and we kept what you typed.',
   )
   await expectAccessible(page)
 

@@ -237,7 +237,7 @@ describe('behind a proxy, the public origin is APP_URL', () => {
       Cookie: `${back.cookie}; ${after!.split(';')[0]}`,
     })
     expect(next.body.toString()).toContain('Your quote was saved.')
-    expect(next.body.toString()).not.toContain('You were signed out before your quote was saved.')
+    expect(next.body.toString()).not.toContain('Your session ended before your quote was saved.')
   })
 
   test('a session made for the public origin is accepted on the next request', async () => {

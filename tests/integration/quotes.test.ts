@@ -187,7 +187,7 @@ describe('a save from a session that has ended', () => {
 
     const page = await handle(get('/', { ...cookies, [CARRY]: draft!.value }))
     const html = await page.text()
-    expect(html).toContain('You were signed out before your quote was saved.')
+    expect(html).toContain('Your session ended before your quote was saved.')
     expect(html).toMatch(/<textarea[^>]*>typed while signed out 🙂<\/textarea>/)
     // Kept until saved: a reload offers it again.
     expect(setCookies(page).has(CARRY)).toBe(false)
@@ -203,7 +203,7 @@ describe('a save from a session that has ended', () => {
     const after = setCookies(saved).get(CARRY)!.value
     const next = await (await handle(get('/', { ...cookies, [CARRY]: after }))).text()
     expect(next).toContain('Your quote was saved.')
-    expect(next).not.toContain('You were signed out before your quote was saved.')
+    expect(next).not.toContain('Your session ended before your quote was saved.')
     expect(await storedQuote(email)).toBe('typed while signed out 🙂')
   })
 
@@ -235,7 +235,7 @@ describe('a save from a session that has ended', () => {
     const page = await handle(get('/', { ...mallory.cookies, [CARRY]: draft }))
     const html = await page.text()
     expect(html).not.toContain('Alice’s private thought')
-    expect(html).not.toContain('You were signed out before your quote was saved.')
+    expect(html).not.toContain('Your session ended before your quote was saved.')
     // Left alone, not cleared: Alice may be the next to sign in on this browser.
     expect(setCookies(page).has(CARRY)).toBe(false)
     const back = await handle(get('/', { ...alice.cookies, [CARRY]: draft }))
@@ -284,7 +284,7 @@ describe('a save from a session that has ended', () => {
         await handle(get('/', { ...alice.cookies, [CARRY]: encodeURIComponent(cookie) }))
       ).text()
       expect(html).not.toContain('Words put in Alice’s mouth')
-      expect(html).not.toContain('You were signed out before your quote was saved.')
+      expect(html).not.toContain('Your session ended before your quote was saved.')
     }
   })
 
@@ -323,7 +323,7 @@ describe('a save from a session that has ended', () => {
     const { alice, draft } = await expiredSave('\u0001'.repeat(600))
     expect(`${CARRY}=${draft}`.length).toBeLessThanOrEqual(4000)
     const html = await (await handle(get('/', { ...alice.cookies, [CARRY]: draft }))).text()
-    expect(html).toContain('You were signed out before your quote was saved.')
+    expect(html).toContain('Your session ended before your quote was saved.')
     // eslint-disable-next-line no-control-regex -- the control character is what is kept
     const kept = /<textarea[^>]*>(\u0001+)<\/textarea>/.exec(html)?.[1] ?? ''
     expect(kept.length).toBeGreaterThan(100)

@@ -88,7 +88,7 @@ function DraftNotice({ cut }: { cut: boolean }) {
   return (
     <div className="mt-2 w-full rounded-md border border-amber-700 bg-amber-50 px-4 py-3 text-left text-sm text-amber-950 dark:border-amber-500 dark:bg-amber-950 dark:text-amber-100">
       <p>
-        You were signed out before your quote was saved. We kept what you typed
+        Your session ended before your quote was saved. We kept what you typed
         {cut ? ', but it was longer than a quote can be, so only its beginning fitted' : ''}: check
         it below, then save it.
       </p>
