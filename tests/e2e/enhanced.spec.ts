@@ -1,6 +1,18 @@
+import type { Page } from '@playwright/test'
 import { expect, quoteField, test, waitForHydration, withSavedQuote } from './fixtures'
 
 // What JavaScript adds on top of the plain form posts; only the js project runs this file.
+
+/** Holds back the page's requests to `url` (of `method`, if given) until the returned call. */
+async function holdBack(page: Page, url: string, method?: string): Promise<() => void> {
+  let release: () => void = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  await page.route(url, async (route) => {
+    if (method === undefined || route.request().method() === method) await held
+    await route.continue()
+  })
+  return release
+}
 
 test('with JavaScript, a save looks pending until the server confirms it', async ({
   page,
@@ -9,12 +21,7 @@ test('with JavaScript, a save looks pending until the server confirms it', async
   await withSavedQuote(page, 'The saved words')
   await page.getByRole('link', { name: 'Edit' }).click()
   await waitForHydration(page)
-  let release: () => void = () => {}
-  const held = new Promise<void>((resolve) => (release = resolve))
-  await page.route('**/*.data*', async (route) => {
-    if (route.request().method() === 'POST') await held
-    await route.continue()
-  })
+  const release = await holdBack(page, '**/*.data*', 'POST')
   await quoteField(page).fill('Not confirmed yet')
   await page.getByRole('button', { name: 'Save changes' }).click()
   // The form stays, busy, with the text in it: nothing shows it as the saved quote yet.
@@ -45,12 +52,7 @@ test('with JavaScript, a delete looks pending until the server confirms it', asy
   await withSavedQuote(page, 'Not gone yet')
   await page.getByRole('link', { name: 'Delete quote' }).click()
   await waitForHydration(page)
-  let release: () => void = () => {}
-  const held = new Promise<void>((resolve) => (release = resolve))
-  await page.route('**/*.data*', async (route) => {
-    if (route.request().method() === 'POST') await held
-    await route.continue()
-  })
+  const release = await holdBack(page, '**/*.data*', 'POST')
   await page.getByRole('button', { name: 'Yes, delete it' }).click()
   await expect(page.getByRole('button', { name: 'Deleting…' })).toBeDisabled()
   await expect(page.getByRole('heading', { name: 'Delete your quote?' })).toBeVisible()
@@ -130,12 +132,7 @@ test('text typed before the page’s JavaScript has run is still there once it h
 }) => {
   await withSavedQuote(page, 'The saved words')
   // The page's modules wait, as on a slow connection, while the person starts typing.
-  let release: () => void = () => {}
-  const modulesMayLoad = new Promise<void>((resolve) => (release = resolve))
-  await page.route('**/assets/*.js', async (route) => {
-    await modulesMayLoad
-    await route.continue()
-  })
+  const release = await holdBack(page, '**/assets/*.js')
   await page.goto('/edit', { waitUntil: 'commit' })
   await expect(quoteField(page)).toHaveValue('The saved words')
   await quoteField(page).fill('Typed while the page was loading')
