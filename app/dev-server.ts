@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import { parseArgs } from 'node:util'
 import { createServer } from 'vite'
 import { loadDotEnv } from './dotenv.server.ts'
+import { isFixable } from './start-failure.ts'
 import type { serveDevelopment as ServeDevelopment } from './server.ts'
 
 /**
@@ -52,8 +53,6 @@ const vite = await createServer({
 for (const listener of process.listeners('SIGTERM')) {
   if (!ownSignalListeners.has(listener)) process.off('SIGTERM', listener)
 }
-// Errors that say what to fix, as server.ts's `settingNames`, which this file cannot import.
-const fixable = new Set(['EnvironmentError', 'DataDirectoryInUse'])
 try {
   const { serveDevelopment } = (await vite.ssrLoadModule('/app/server.ts')) as {
     serveDevelopment: typeof ServeDevelopment
@@ -70,7 +69,7 @@ try {
     )
     process.exit(1)
   }
-  if (!(error instanceof Error && fixable.has(error.name))) throw error
+  if (!isFixable(error)) throw error
   console.error(`quotebook: ${error.message}`)
   process.exit(1)
 }

@@ -20,7 +20,9 @@ const layers: { name: string; owns: (file: string) => boolean; mayImport: string
   {
     name: 'composition',
     owns: (file) =>
-      /^(root\.tsx|entry\.server\.tsx|routes\.ts|server\.ts|dev-server\.ts)$/.test(file),
+      /^(root\.tsx|entry\.server\.tsx|routes\.ts|server\.ts|dev-server\.ts|start-failure\.ts)$/.test(
+        file,
+      ),
     mayImport: ['environment', 'http', 'db', 'auth', 'components', 'routes'],
   },
 ]

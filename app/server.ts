@@ -9,6 +9,7 @@ import type { ViteDevServer } from 'vite'
 import type { BrowserAssets } from './http/answer.server'
 import type { ListenOptions } from './http/listen.server'
 import type { BuildSource } from './http/router-answer.server'
+import { isFixable } from './start-failure'
 
 /**
  * Where the app is put together: one server for production and development, which differ only
@@ -134,9 +135,6 @@ async function serve(
   })
 }
 
-/** Errors that say what to fix (a setting, a database in use): said without a stack. */
-const settingNames = new Set(['EnvironmentError', 'DataDirectoryInUse'])
-
 // Compared as real paths: a release layout often starts the server through a symlink
 // (`/srv/quotebook/current/build/server/index.js`), and import.meta.url is the resolved file.
 const runAsCommand =
@@ -160,8 +158,7 @@ if (runAsCommand) {
         files: loadStaticFiles(fileURLToPath(new URL('../client/', import.meta.url))),
       })
     } catch (error) {
-      // Something to fix (a setting, a database in use): what to do, without a stack.
-      if (!(error instanceof Error && settingNames.has(error.name))) throw error
+      if (!isFixable(error)) throw error
       console.error(`quotebook: ${error.message}`)
       process.exit(1)
     }

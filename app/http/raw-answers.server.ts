@@ -74,11 +74,12 @@ export function socketRefusals(recordOf: (res: ServerResponse) => RequestRecord 
       return
     }
     const unknownMethod = isUnknownMethod(error)
-    const status = unknownMethod ? 501 : (unparsableStatus[error.code ?? ''] ?? 400)
+    const known = unparsable[error.code ?? '']
+    const status = unknownMethod ? 501 : (known?.status ?? 400)
     const record = inFlight ? recordOf(inFlight) : undefined
     const reason = unknownMethod
       ? 'method not implemented'
-      : (unparsableReason[error.code ?? ''] ?? `unparsable request (${error.code ?? 'unknown'})`)
+      : (known?.reason ?? `unparsable request (${error.code ?? 'unknown'})`)
     const identity = record?.identity ?? newRequestIdentity()
     writeRaw(socket, status, identity, unknownMethod ? ['Allow', ALLOW] : [])
     if (record) {
@@ -91,30 +92,18 @@ export function socketRefusals(recordOf: (res: ServerResponse) => RequestRecord 
   }
 
   function refuseConnect(_req: unknown, socket: Duplex) {
-    const identity = newRequestIdentity()
-    writeRaw(socket, 405, identity, ['Allow', ALLOW])
-    logLine('warn', {
-      requestId: identity.id,
-      method: 'CONNECT',
-      status: 405,
-      reason: 'method not allowed',
-    })
+    refuseOnSocket(socket, 'CONNECT', 405, 'method not allowed', ['Allow', ALLOW])
   }
 
   return { refuseUnparsable, refuseConnect }
 }
 
-// What a request Node could not parse is answered with, by Node's error code; 400 otherwise.
-const unparsableStatus: Record<string, number> = {
-  HPE_HEADER_OVERFLOW: 431,
-  ERR_HTTP_REQUEST_TIMEOUT: 408,
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
-}
-
-// Why, for the log, where Node's code says more than that the request could not be parsed.
-const unparsableReason: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: 'headers too large',
-  ERR_HTTP_REQUEST_TIMEOUT: 'request not received in time',
+// What a request Node could not parse is answered with, by Node's error code (400 otherwise),
+// and why, for the log, where the code says more than that it could not be parsed.
+const unparsable: Record<string, { status: number; reason?: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, reason: 'headers too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'request not received in time' },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413 },
 }
 
 /**
@@ -146,12 +135,18 @@ const methodByte = /[!#$%&'*+.^_`|~0-9A-Za-z-]/
  * takes its own, and anything else would otherwise wait unanswered, holding its socket.
  */
 export function refuseUpgrade(req: IncomingMessage, socket: Duplex) {
+  refuseOnSocket(socket, req.method, 400, 'upgrade not accepted')
+}
+
+/** A request on a bare socket refused, with its own identity and log line. */
+function refuseOnSocket(
+  socket: Duplex,
+  method: string | undefined,
+  status: number,
+  reason: string,
+  headers: string[] = [],
+) {
   const identity = newRequestIdentity()
-  writeRaw(socket, 400, identity, [])
-  logLine('warn', {
-    requestId: identity.id,
-    method: req.method,
-    status: 400,
-    reason: 'upgrade not accepted',
-  })
+  writeRaw(socket, status, identity, headers)
+  logLine('warn', { requestId: identity.id, method, status, reason })
 }

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http'
-import { data } from 'react-router'
+import { data, type RouterContextProvider } from 'react-router'
+import { requestIdOf } from './request-context.server'
 
 /**
  * An error for a page's loader or action to throw: the route's error boundary shows it, with
@@ -10,6 +11,16 @@ import { data } from 'react-router'
  */
 export const routeError = <Body = null>(status: number, body: Body = null as Body) =>
   data(body, { status, statusText: STATUS_CODES[status] })
+
+/**
+ * A page's error, carrying its request's id, which the error page shows: after a move in the
+ * browser the root's data may be an earlier request's.
+ */
+export const pageError = (
+  { context }: { context: Readonly<RouterContextProvider> },
+  status: number,
+  body: { message?: string } = {},
+) => routeError(status, { ...body, requestId: requestIdOf(context) })
 
 /**
  * The same for a resource route (one without a page: sign-out, the webhook), answered as it is.

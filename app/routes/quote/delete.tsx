@@ -5,8 +5,7 @@ import { requestDeadline } from '../../db/client.server'
 import { databaseFailure } from '../../db/errors.server'
 import { deleteQuote } from '../../db/user-messages.server'
 import { readFields } from '../../http/form.server'
-import { requestIdOf } from '../../http/request-context.server'
-import { routeError } from '../../http/route-error.server'
+import { pageError, routeError } from '../../http/route-error.server'
 import { afterChange } from './carried-over.server'
 import { CHANGED_ELSEWHERE, titles, UNKNOWN_FORM } from './messages'
 import { QuoteScreen } from './quote-page'
@@ -38,10 +37,7 @@ export async function action(args: Route.ActionArgs) {
     deleted = await deleteQuote(userId, form.data.version, requestDeadline(args))
   } catch (error) {
     const failure = databaseFailure(error, args, 'deleted')
-    throw routeError(failure.status, {
-      message: failure.message,
-      requestId: requestIdOf(args.context),
-    })
+    throw pageError(args, failure.status, { message: failure.message })
   }
   if (!deleted.made) {
     return refuse(

@@ -11,8 +11,7 @@ import { ErrorPage, errorTitle } from '../../components/error-page'
 import { requestDeadline } from '../../db/client.server'
 import { databaseFailure } from '../../db/errors.server'
 import { getQuoteForUser } from '../../db/user-messages.server'
-import { requestIdOf } from '../../http/request-context.server'
-import { routeError } from '../../http/route-error.server'
+import { pageError } from '../../http/route-error.server'
 import { carriedOverFor } from './carried-over.server'
 import { titles } from './messages'
 import { QuoteForm } from './quote-form'
@@ -35,7 +34,7 @@ export async function loader(args: Route.LoaderArgs) {
     quote = await getQuoteForUser(userId, requestDeadline(args))
   } catch (error) {
     const { status } = databaseFailure(error, args, 'read')
-    throw routeError(status, { requestId: requestIdOf(args.context) })
+    throw pageError(args, status)
   }
   const { draft, status, headers } = await carriedOverFor(args.request, userId)
   return data({ quote, draft, status }, { headers })
