@@ -22,6 +22,9 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl.optional(),
   MIGRATION_DATABASE_URL: postgresUrl.optional(),
+  // Neon RLS: the same database as the `authenticated` role; the database checks each user's
+  // session token itself (sql/README.md).
+  DATABASE_AUTHENTICATED_URL: postgresUrl.optional(),
   QUOTEBOOK_DATA_DIR: z.string().trim().min(1).default('.data'),
   APP_URL: z
     .url({ protocol: /^https?$/, error: 'must be the http(s) origin the app is served at' })
@@ -129,6 +132,7 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
     )
   }
   const clerkKeys = [environment.CLERK_PUBLISHABLE_KEY, environment.CLERK_SECRET_KEY]
+  problems.push(...authenticatedUrlProblems(environment))
   if (clerkKeys.filter(Boolean).length === 1) {
     problems.push(
       'Set both CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY, or neither (local sign-in).',
@@ -151,6 +155,45 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
   }
   if (problems.length > 0) throw new EnvironmentError(problems.join('\n'))
   return environment
+}
+
+const EMBEDDED_AUTHENTICATED_URL = 'postgresql://authenticated@localhost/postgres'
+
+// The Neon endpoint's host without `-pooler`: the pooled and the direct string reach one database.
+const endpoint = (url: URL) => url.hostname.replace(/^([^.]+)-pooler\./, '$1.')
+
+function authenticatedUrlProblems(environment: Environment): string[] {
+  const { DATABASE_AUTHENTICATED_URL: value, DATABASE_URL: ownerValue } = environment
+  if (value === undefined) return []
+  const url = new URL(value)
+  if (decodeURIComponent(url.username) !== 'authenticated') {
+    return [
+      'DATABASE_AUTHENTICATED_URL must connect as the role `authenticated`, whose rows ' +
+        'row-level security limits to the session token\u2019s user (postgresql://authenticated@…).',
+    ]
+  }
+  if (ownerValue === undefined) {
+    const embedded = url.hostname === 'localhost' && url.port === '' && url.pathname === '/postgres'
+    return embedded
+      ? []
+      : [
+          'DATABASE_AUTHENTICATED_URL names another database than the embedded one (DATABASE_URL ' +
+            `is unset). Set it to ${EMBEDDED_AUTHENTICATED_URL}: the embedded database\u2019s ` +
+            'port is filled in when it starts.',
+        ]
+  }
+  const owner = new URL(ownerValue)
+  const same =
+    endpoint(url) === endpoint(owner) &&
+    (url.port || '5432') === (owner.port || '5432') &&
+    url.pathname === owner.pathname
+  const problems = same
+    ? []
+    : [
+        'DATABASE_AUTHENTICATED_URL must name the same database as DATABASE_URL (host, port and ' +
+          'database), connected as `authenticated`.',
+      ]
+  return problems
 }
 
 loadDotEnv()

@@ -38,9 +38,10 @@ let webAnswer: Promise<(request: Request) => Promise<Response>> | undefined
  * (identity, the cross-site refusal, React Router, the app's headers). For the integration tests.
  */
 export async function answer(request: Request): Promise<Response> {
-  webAnswer ??= import('./http/router-answer.server').then(async (web) =>
-    web.webAnswer(web.routerAnswer(await loadAppBuild())),
-  )
+  webAnswer ??= import('./http/router-answer.server').then(async (web) => {
+    await connectSessionTokens()
+    return web.webAnswer(web.routerAnswer(await loadAppBuild()))
+  })
   return (await webAnswer)(request)
 }
 
@@ -78,6 +79,15 @@ const isViteHotReload = (req: IncomingMessage) =>
   ['vite-hmr', 'vite-ping'].includes(req.headers['sec-websocket-protocol'] ?? '') &&
   (req.url ?? '').split('?')[0] === '/'
 
+/** With Neon RLS on this machine, the database's side checks session tokens with auth's keys. */
+async function connectSessionTokens() {
+  const [{ trustSessionTokens }, { sessionTokenKeys }] = await Promise.all([
+    import('./db/client.server'),
+    import('./auth/clerk-options.server'),
+  ])
+  trustSessionTokens(sessionTokenKeys())
+}
+
 async function serve(
   build: BuildSource,
   assets: BrowserAssets,
@@ -110,6 +120,7 @@ async function serve(
   if (!('vite' in assets)) routeConsoleToLog()
   plainEnvironment()
   prepareAuth()
+  await connectSessionTokens()
   // An embedded database another server holds stops this one before it listens, saying why,
   // rather than answering every signed-in page with "Something went wrong".
   await databaseOpened().catch(async (error: unknown) => {

@@ -1,6 +1,12 @@
+import { createPublicKey } from 'node:crypto'
 import { authMode, env } from '../env.server'
 import { logLine } from '../http/log.server'
-import { type LocalIdentity, localClerkKeys, localIdentity } from './local-identity.server'
+import {
+  LOCAL_KEY_ID,
+  type LocalIdentity,
+  localClerkKeys,
+  localIdentity,
+} from './local-identity.server'
 
 /**
  * What Clerk's SDK is configured with. It verifies every session, in both modes: in Clerk mode
@@ -63,3 +69,18 @@ let options: ClerkOptions | undefined
 
 /** Clerk's options, the same for every request: built once, on first use. */
 export const clerkOptions = (): ClerkOptions => (options ??= buildClerkOptions())
+
+/**
+ * The keys session tokens are signed with, for the database's side to check them as Neon does
+ * with the JWKS it is given (Neon RLS, on a database on this machine): the local issuer's, or
+ * CLERK_JWT_KEY's, which names no `kid`. None in Clerk mode without CLERK_JWT_KEY.
+ */
+export function sessionTokenKeys() {
+  const local = localIssuer()
+  if (local) {
+    return [{ kid: LOCAL_KEY_ID, alg: 'RS256' as const, key: createPublicKey(local.publicKeyPem) }]
+  }
+  return env.CLERK_JWT_KEY === undefined
+    ? []
+    : [{ kid: null, key: createPublicKey(env.CLERK_JWT_KEY) }]
+}

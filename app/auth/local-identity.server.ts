@@ -34,6 +34,9 @@ export const localClerkKeys = (identity: LocalIdentity) => ({
   jwtKey: identity.publicKeyPem,
 })
 
+/** The `kid` of the issuer's key, which a token's header names as Clerk's do. */
+export const LOCAL_KEY_ID = 'ins_local'
+
 // A working day. Nothing refreshes a local token and nothing can revoke one (signing out only
 // clears the browser's cookies), so a copied cookie works until it expires.
 export const SESSION_SECONDS = 8 * 60 * 60
@@ -81,7 +84,7 @@ export function mintSessionToken(
     sub: localUserId(claims.email),
   }
   const token = signJwt(
-    { alg: 'RS256', kid: 'ins_local', typ: 'JWT' },
+    { alg: 'RS256', kid: LOCAL_KEY_ID, typ: 'JWT' },
     payload,
     identity.privateKey,
   )

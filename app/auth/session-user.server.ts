@@ -13,7 +13,8 @@ import { safeRedirectPath } from './redirect'
 
 /**
  * Who is signed in: decided once per request by `authMiddleware`, from the session Clerk
- * verified, and read by every loader and action through `requireUserId` or `sessionUser`.
+ * verified, and read by every loader and action through `requireUser`, `signedInUser` or
+ * `sessionUser`.
  */
 
 export interface SessionUser {
@@ -29,15 +30,28 @@ function profileClaim(value: unknown, maxLength: number): string | null {
   return trimmed.length > 0 && trimmed.length <= maxLength ? trimmed : null
 }
 
+/**
+ * The signed-in user as queries need them: the id, and the session token Clerk verified, which
+ * the database checks itself with Neon RLS. Never part of a page's data.
+ */
+export interface SignedInUser {
+  id: string
+  sessionToken: string
+}
+
 const sessionUserContext = createContext<SessionUser | null>(null)
+const sessionTokenContext = createContext<string | null>(null)
 
 // Clerk's `getAuth` builds its auth object anew on each call, so it is called here only. The name
 // comes from the session token's `name` or `email` claim; no call to Clerk's Backend API is made.
 const knowSessionUser: MiddlewareFunction<Response> = async (args, next) => {
-  const { userId, sessionClaims } = await getAuth(args as unknown as LoaderFunctionArgs)
+  const { userId, sessionClaims, getToken } = await getAuth(args as unknown as LoaderFunctionArgs)
+  // Without a template, Clerk's getToken gives the request's own session token (no network).
+  const token = userId ? await getToken() : null
+  args.context.set(sessionTokenContext, token)
   args.context.set(
     sessionUserContext,
-    userId
+    userId && token
       ? {
           id: userId,
           displayName:
@@ -67,21 +81,28 @@ export function sessionUser({ context }: Pick<AuthArgs, 'context'>): SessionUser
   return context.get(sessionUserContext)
 }
 
+/** The signed-in user and their session token, or null. */
+export function signedInUser({ context }: Pick<AuthArgs, 'context'>): SignedInUser | null {
+  const user = context.get(sessionUserContext)
+  const sessionToken = context.get(sessionTokenContext)
+  return user && sessionToken ? { id: user.id, sessionToken } : null
+}
+
 /**
- * The signed-in user's id, from the session Clerk verified, or a redirect to the sign-in page
- * that brings the user back afterwards (303 for a POST, so it becomes a GET): to this address, or
- * to `returnTo`. The only way a loader or action learns who the user is. `signedOut` gives
- * headers to send with the redirect.
+ * The signed-in user, from the session Clerk verified, or a redirect to the sign-in page that
+ * brings the user back afterwards (303 for a POST, so it becomes a GET): to this address, or to
+ * `returnTo`. How a loader or action learns who the user is. `signedOut` gives headers to send
+ * with the redirect.
  */
-export async function requireUserId(
+export async function requireUser(
   args: AuthArgs,
   {
     signedOut,
     returnTo,
   }: { signedOut?: () => Promise<HeadersInit | undefined>; returnTo?: string } = {},
-): Promise<string> {
-  const user = sessionUser(args)
-  if (user) return user.id
+): Promise<SignedInUser> {
+  const user = signedInUser(args)
+  if (user) return user
   const headers = await signedOut?.()
   // The page's own address: React Router's `url` has no `.data` suffix, and no `index` or
   // `_routes` marker (a form posted to an index route; a data request's route list).

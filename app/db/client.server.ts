@@ -1,11 +1,12 @@
 import { neon, neonConfig, type NeonQueryPromise } from '@neondatabase/serverless'
-import { env } from '../env.server'
+import { EnvironmentError, env } from '../env.server'
 import { logLine } from '../http/log.server'
 import { createContext, type RouterContextProvider } from 'react-router'
 import { z } from 'zod'
 import { closeEmbeddedDatabases, EMBEDDED_OWNER, embeddedDatabase } from './embedded.server'
 import { closeLocalTransport } from './local-pool.server'
-import { isLocalDatabaseUrl, localTransport } from './local-transport.server'
+import { isLocalDatabaseUrl, localTransport, serveTokenRoles } from './local-transport.server'
+import type { TrustedKey } from './neon-jwt.server'
 
 /**
  * The one database client. Which database it reaches is decided here, once, at start-up:
@@ -22,6 +23,9 @@ let started: Promise<unknown> = Promise.resolve()
 // The embedded database's start as it went, its error included, for the server to wait on.
 let opening: Promise<unknown> = Promise.resolve()
 
+// The embedded database's address, once it listens; undefined for any other database.
+let embeddedUrl: (() => Promise<string>) | undefined
+
 function connectionString(): string | (() => Promise<string>) {
   // The embedded database's port is known only once it listens; neon() resolves it per query.
   if (env.DATABASE_URL === undefined) {
@@ -35,13 +39,72 @@ function connectionString(): string | (() => Promise<string>) {
     })
     opening = database
     started = database.catch(() => {})
-    return async () => (await database).url
+    embeddedUrl = async () => (await database).url
+    return embeddedUrl
   }
   if (isLocalDatabaseUrl(env.DATABASE_URL)) neonConfig.fetchFunction = localTransport
   return env.DATABASE_URL
 }
 
 export const sql = neon({ connectionString: connectionString() })
+
+/**
+ * Neon RLS, when DATABASE_AUTHENTICATED_URL is set: per-user statements are sent as the role
+ * `authenticated` with the user's session token, which the database's side verifies (Neon's
+ * proxy, or the local transport as it), and its policy admits the rows of that token's user only.
+ */
+const authenticatedConnectionString = ((): string | (() => Promise<string>) | undefined => {
+  const value = env.DATABASE_AUTHENTICATED_URL
+  if (value === undefined) return undefined
+  if (embeddedUrl === undefined) return value
+  const embedded = embeddedUrl
+  return async () => {
+    const url = new URL(await embedded())
+    url.username = new URL(value).username
+    return url.href
+  }
+})()
+
+/** The connection string per-user statements use with Neon RLS, resolved; for tests. */
+export async function authenticatedConnection(): Promise<string | undefined> {
+  const value = authenticatedConnectionString
+  return typeof value === 'function' ? value() : value
+}
+
+/** Who decides which rows a user's statements see: the database from the session token, or the app's role switch. */
+export const rowLevelSecurity: 'token' | 'app-role' =
+  authenticatedConnectionString === undefined ? 'app-role' : 'token'
+
+/**
+ * Has the local transport check session tokens as Neon's proxy does with the JWKS (and audience)
+ * configured in Neon's console, against `keys` (the local issuer's, or Clerk's CLERK_JWT_KEY),
+ * and run a request as `authenticated` through the owner's login. Nothing to do on Neon, or without Neon
+ * RLS. For the composition root, before the first request.
+ */
+export function trustSessionTokens(keys: TrustedKey[], audience?: string): void {
+  if (authenticatedConnectionString === undefined) return
+  if (neonConfig.fetchFunction !== localTransport) return
+  if (keys.length === 0) {
+    throw new EnvironmentError(
+      'DATABASE_AUTHENTICATED_URL names a database on this machine, whose session tokens the ' +
+        'app checks as Neon would, with Clerk\u2019s key: set CLERK_JWT_KEY (Clerk\u2019s ' +
+        'dashboard \u2192 API keys \u2192 JWT public key).',
+    )
+  }
+  const owner = new URL(env.DATABASE_URL ?? `postgresql://${EMBEDDED_OWNER}@localhost`)
+  serveTokenRoles({
+    trust: { keys, audience },
+    login: (connectionString) => {
+      const url = new URL(connectionString)
+      url.username = owner.username
+      url.password = owner.password
+      return url.href
+    },
+  })
+}
+
+/** Whether per-user statements reach the database through the local transport, not Neon. */
+export const servedLocally = () => neonConfig.fetchFunction === localTransport
 
 /**
  * How long a request may wait on the database: QUERY_TIMEOUT_MS, counted from its first query
@@ -67,21 +130,32 @@ export function requestDeadline({ context }: { context: Readonly<RouterContextPr
   return deadline
 }
 
+/** Whom a per-user statement is for. */
+export interface DatabaseUser {
+  id: string
+  /**
+   * The session token Clerk verified for this request, which Neon RLS has the database check;
+   * null for work done for no signed-in user (Clerk's webhook), which takes the app's role switch.
+   */
+  sessionToken: string | null
+}
+
 /**
- * Runs one statement as `userId`: in one transaction (one HTTP round trip on Neon) that first
- * switches to the quotebook_app role and sets app.user_id, so row-level security admits only
- * that user's rows whatever the statement says. Every per-user query goes through here.
+ * Runs one statement for `user`, in one transaction (one HTTP round trip on Neon), so row-level
+ * security admits only that user's rows whatever the statement says. Every per-user query goes
+ * through here. With Neon RLS it runs as `authenticated` with the user's session token; else the
+ * transaction first switches to quotebook_app and sets app.user_id.
  *
  * Past the deadline the request to the database is aborted. Postgres gives up on the statement
  * a little before that (statement_timeout, from the time left), so a slow statement is rolled
  * back on the server too; the local transport also cancels it and cuts the connection.
  */
 export async function asUser<Row>(
-  userId: string,
+  user: DatabaseUser,
   deadline: Deadline,
   statement: NeonQueryPromise<false, false, Row[]>,
 ): Promise<Row[]> {
-  const [rows] = await asUserAll(userId, deadline, [statement as unknown as Statement])
+  const [rows] = await asUserAll(user, deadline, [statement as unknown as Statement])
   return rows as Row[]
 }
 
@@ -89,16 +163,29 @@ type Statement = NeonQueryPromise<false, false, Record<string, unknown>[]>
 
 /** As `asUser`, for several statements in the same transaction: the rows of each, in order. */
 export async function asUserAll(
-  userId: string,
+  user: DatabaseUser,
   deadline: Deadline,
   statements: Statement[],
 ): Promise<Record<string, unknown>[][]> {
   const { signal, endsAt } = await deadline
   const statementTimeout = `${Math.max(50, Math.floor((endsAt - Date.now()) * 0.8))}ms`
+  if (authenticatedConnectionString !== undefined && user.sessionToken !== null) {
+    // A client per request costs nothing (no connection); the token is the request's own. The
+    // driver takes a transaction's token only from neon()'s options.
+    const asTokenUser = neon({
+      connectionString: authenticatedConnectionString,
+      authToken: user.sessionToken,
+    })
+    const [, ...results] = await asTokenUser.transaction(
+      [sql`select set_config('statement_timeout', ${statementTimeout}, true)`, ...statements],
+      { fetchOptions: { signal } },
+    )
+    return results as Record<string, unknown>[][]
+  }
   const [, ...results] = await sql.transaction(
     [
       sql`select set_config('role', 'quotebook_app', true),
-                 set_config('app.user_id', ${userId}, true),
+                 set_config('app.user_id', ${user.id}, true),
                  set_config('statement_timeout', ${statementTimeout}, true)`,
       ...statements,
     ],
@@ -109,21 +196,56 @@ export async function asUserAll(
 
 const sessionRow = z.object({ user: z.string(), superuser: z.boolean() })
 
+const tokenSetupRow = z.object({
+  policy: z.boolean(),
+  user_id_from: z.enum(['pg_session_jwt', 'stand-in', 'missing']),
+})
+
+/** What Neon RLS rests on in the database: the policy for `authenticated`, and auth.user_id(). */
+export interface TokenSetup {
+  policy: boolean
+  /** Neon's pg_session_jwt, Quotebook's stand-in (sql/00005), or nothing. */
+  userIdFrom: z.infer<typeof tokenSetupRow>['user_id_from']
+}
+
 /**
  * What every signed-in page needs of the database, in one round trip and within the deadline:
- * the session's user, the switch to quotebook_app that row-level security rests on, and the
- * table. Used by /healthz, and at start-up in production (db/startup-check.server.ts).
+ * the session's user, the switch to quotebook_app that row-level security rests on, the table,
+ * and with Neon RLS what its policy rests on. Used by /healthz, and at start-up in production
+ * (db/startup-check.server.ts).
  */
-export async function checkDatabase(): Promise<z.infer<typeof sessionRow>> {
-  const [rows] = await sql.transaction(
+export async function checkDatabase(): Promise<
+  z.infer<typeof sessionRow> & { tokens: TokenSetup | null }
+> {
+  const tokens = rowLevelSecurity === 'token'
+  const [rows, ...rest] = await sql.transaction(
     [
       sql`select current_user as user, current_setting('is_superuser') = 'on' as superuser`,
+      ...(tokens
+        ? [
+            sql`select
+              exists (select from pg_policies where schemaname = 'public'
+                and tablename = 'user_messages' and 'authenticated' = any (roles)) as policy,
+              coalesce((select coalesce(e.extname, 'stand-in')
+                from pg_proc p
+                join pg_namespace n on n.oid = p.pronamespace
+                left join pg_depend d on d.classid = 'pg_proc'::regclass and d.objid = p.oid
+                  and d.deptype = 'e'
+                left join pg_extension e on e.oid = d.refobjid
+                where n.nspname = 'auth' and p.proname = 'user_id' and p.pronargs = 0
+                limit 1), 'missing') as user_id_from`,
+          ]
+        : []),
       sql`select set_config('role', 'quotebook_app', true)`,
       sql`select 1 from user_messages limit 0`,
     ],
     { fetchOptions: { signal: (await newDeadline()).signal } },
   )
-  return sessionRow.parse(rows?.[0])
+  const setup = tokens ? tokenSetupRow.parse(rest[0]?.[0]) : null
+  return {
+    ...sessionRow.parse(rows?.[0]),
+    tokens: setup && { policy: setup.policy, userIdFrom: setup.user_id_from },
+  }
 }
 
 /**

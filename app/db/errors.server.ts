@@ -2,6 +2,7 @@ import { NeonDbError } from '@neondatabase/serverless'
 import type { RouterContextProvider } from 'react-router'
 import { describeError, logLine, logRequestError } from '../http/log.server'
 import { requestIdOf } from '../http/request-context.server'
+import { isJwtRefusal } from './neon-jwt.server'
 
 // SQLSTATE classes and codes that mean "the database could not do it now", not "this is wrong".
 const unavailableCodes = /^(08|53|57P0|57014|40001|40P01)/
@@ -23,7 +24,7 @@ export function setupFailure(
   return null
 }
 
-type Kind = 'too-long' | 'bad-character' | 'unavailable' | 'setup' | 'defect'
+type Kind = 'too-long' | 'bad-character' | 'unavailable' | 'setup' | 'token-refused' | 'defect'
 
 function kindOf(error: unknown): Kind {
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
@@ -34,6 +35,9 @@ function kindOf(error: unknown): Kind {
   const code = error.code ?? ''
   if (code === '23514' || code === '54000') return 'too-long'
   if (code === '22021' || code === '22P05') return 'bad-character'
+  // Neon's proxy refused the session token Clerk had accepted (Neon RLS): its JWKS or audience
+  // is set up otherwise than Clerk's keys, or a clock is off. A 400 with no code, like an outage.
+  if (code === '' && isJwtRefusal(error.message)) return 'token-refused'
   // No code: the request to the database failed (connection, HTTP) before Postgres answered.
   if (code === '' || unavailableCodes.test(code)) return 'unavailable'
   return 'defect'
@@ -62,6 +66,7 @@ const messages = {
           ? 'Your text is still here: save it again in a moment. If it was saved after all, that changes nothing.'
           : 'Delete it again in a moment. If it was deleted after all, that changes nothing.'),
   setup: (work: Work) => somethingWentWrong(work),
+  'token-refused': (work: Work) => somethingWentWrong(work),
   defect: (work: Work) => somethingWentWrong(work),
 }
 
@@ -75,8 +80,8 @@ const somethingWentWrong = (work: Work) =>
  * once under the request's id. Never thrown, so each route's `catch` shows what it answers.
  * - 400: input the database refused (nothing was changed); a `warn` line.
  * - 503: the database could not be reached or did not answer within the deadline; a `warn` line.
- * - 500: a database set up wrong (an `error` line without a stack: it says what to grant or run)
- *   or a defect (an `error` line with its stack).
+ * - 500: a database set up wrong (an `error` line without a stack: it says what to grant or run),
+ *   a session token Neon refused (likewise), or a defect (an `error` line with its stack).
  */
 export function databaseFailure(
   error: unknown,
@@ -95,6 +100,14 @@ export function databaseFailure(
       return { status: 503, message }
     case 'setup':
       logDatabaseFailure('error', args, 'database not ready for the app', error)
+      return { status: 500, message }
+    case 'token-refused':
+      logDatabaseFailure(
+        'error',
+        args,
+        'database refused the session token: check the JWKS URL (and audience) Neon RLS is set up with',
+        error,
+      )
       return { status: 500, message }
     case 'defect':
       logRequestError(args.context, args.request, 'database work failed', error)

@@ -160,6 +160,9 @@ export class ConnectionPool {
 const pools = new Map<string, ConnectionPool>()
 
 export function poolFor(connectionString: string): ConnectionPool {
+  // One pool per database and login, however the string is spelled: on the embedded database
+  // a second pool would be a second socket into its one session.
+  connectionString = new URL(connectionString).href
   let pool = pools.get(connectionString)
   if (pool === undefined) {
     pool = new ConnectionPool(connectionString)

@@ -17,6 +17,7 @@ import {
   postgresErrorResponse,
   startTransaction,
 } from './neon-protocol.server'
+import { checkBearer, TOKEN_ROLES, type TokenTrust } from './neon-jwt.server'
 
 /**
  * Neon's SQL-over-HTTP protocol, served in-process against a local Postgres through postgres.js.
@@ -133,9 +134,16 @@ async function run({ sql, pool, inFlight }: Session, { query, params = [] }: Neo
  * Not all at once: postgres.js retries a kept statement that went stale by sending it again
  * behind those already sent, and a statement sent after it then waits for ever.
  */
-async function runBatch(session: Session, headers: Headers, queries: NeonQuery[]) {
+async function runBatch(
+  session: Session,
+  headers: Headers,
+  queries: NeonQuery[],
+  asRole: string | undefined,
+) {
   const { sql } = session
-  await sql.unsafe(startTransaction(headers), [], SIMPLE)
+  // A switch that fails aborts the transaction, so nothing runs as the login user instead.
+  const begin = startTransaction(headers)
+  await sql.unsafe(asRole === undefined ? begin : `${begin}; ${asRole}`, [], SIMPLE)
   try {
     const results = []
     for (const query of queries) results.push(await run(session, query))
@@ -177,8 +185,20 @@ export async function localTransport(
   if (queries.some(({ params = [] }) => params.length > MAX_PARAMETERS)) {
     return answer(400, errorBody(`too many parameters (max is ${MAX_PARAMETERS})`))
   }
+  // Neon's auth broker: a request as a role its JWKS is mapped to, or with a token at all, runs
+  // only with a verified token, as that role, with the token's claims.
+  const role = decodeURIComponent(new URL(connectionString).username)
+  const authorization = headers.get('Authorization')
+  let login = connectionString
+  let asRole: string | undefined
+  if (authorization !== null || TOKEN_ROLES.has(role)) {
+    const checked = checkBearer(authorization, role, tokens?.trust)
+    if ('refused' in checked) return answer(400, errorBody(checked.refused))
+    login = tokens!.login(connectionString)
+    asRole = switchTo(role, checked.claims)
+  }
   init.signal?.throwIfAborted()
-  const pool = poolFor(connectionString)
+  const pool = poolFor(login)
   // Statements the request itself could prepare would outlive it (see RESET_SESSION).
   const preparesItself = queries.some(({ query }) => touchesPreparedStatements.test(query))
   // A second attempt, after STALE (nothing of the request ran, and its connection is gone), is
@@ -187,10 +207,40 @@ export async function localTransport(
     const answered = await answerOnConnection(pool, headers, request, init.signal, {
       preparesItself,
       retried,
+      asRole,
     })
     if (answered !== STALE) return answered
   }
 }
+
+/**
+ * How the transport serves the roles of Neon RLS, as Neon's proxy is configured with a project's
+ * JWKS: the keys tokens are checked against, and the login that then switches to the role (Neon
+ * logs in as it; here it is NOLOGIN, so the owner logs in and switches).
+ */
+export interface TokenRoles {
+  trust: TokenTrust
+  /** The connection string to log in with, for one that names a token role. */
+  login: (connectionString: string) => string
+}
+
+let tokens: TokenRoles | undefined
+
+/** Configures the roles of Neon RLS; without it, every token is refused ("jwk not found"). */
+export function serveTokenRoles(roles: TokenRoles | undefined): void {
+  tokens = roles
+}
+
+// The statement that makes the transaction the role's, with the verified claims where
+// pg_session_jwt's fallback (and the stand-in auth.user_id(), sql/00005) reads them. Literals,
+// not parameters, so that it is sent with BEGIN in one write; the role is one of TOKEN_ROLES
+// and the claims were signed by a trusted key.
+const switchTo = (role: string, claims: Record<string, unknown>) =>
+  `select set_config('role', ${literal(role)}, true), ` +
+  `set_config('request.jwt.claims', ${literal(JSON.stringify(claims))}, true)`
+
+// A string literal: standard_conforming_strings is on (the reset restores the default).
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`
 
 const STALE = Symbol('a kept statement went stale')
 
@@ -199,7 +249,11 @@ async function answerOnConnection(
   headers: Headers,
   request: NeonRequest,
   signal: AbortSignal | null | undefined,
-  { preparesItself, retried }: { preparesItself: boolean; retried: boolean },
+  {
+    preparesItself,
+    retried,
+    asRole,
+  }: { preparesItself: boolean; retried: boolean; asRole: string | undefined },
 ): Promise<Response | typeof STALE> {
   const { connectionString } = pool
   const connection = await pool.acquire(signal)
@@ -236,8 +290,13 @@ async function answerOnConnection(
     // A reset that failed left its effects undone (one simple query is one transaction): the
     // request goes on, as on Neon, but the connection serves no other.
     void Promise.all([reset, restored]).catch(() => (connection.spoiled = true))
+    // As a token's role, a lone query runs in a transaction too, which the role switch opens.
     const work: Promise<unknown> =
-      'queries' in request ? runBatch(session, headers, request.queries) : run(session, request)
+      'queries' in request
+        ? runBatch(session, headers, request.queries, asRole)
+        : asRole === undefined
+          ? run(session, request)
+          : runBatch(session, headers, [request], asRole).then(({ results }) => results[0])
     const body = await abortable(work, signal)
     const json = JSON.stringify(body)
     if (Buffer.byteLength(json) > MAX_RESPONSE_BYTES) {

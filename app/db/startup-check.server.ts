@@ -1,5 +1,12 @@
 import { describeError, logLine } from '../http/log.server'
-import { checkDatabase, databaseMajorVersion, databaseName, databaseUser } from './client.server'
+import {
+  checkDatabase,
+  databaseMajorVersion,
+  databaseName,
+  databaseUser,
+  servedLocally,
+  type TokenSetup,
+} from './client.server'
 import { setupFailure } from './errors.server'
 
 /**
@@ -11,6 +18,13 @@ export async function checkDatabaseAtStartup(): Promise<boolean> {
   const user = databaseUser()
   try {
     const session = await checkDatabase()
+    const tokenProblem =
+      session.tokens &&
+      tokenSetupProblem(session.tokens, { production: true, local: servedLocally() })
+    if (tokenProblem) {
+      logLine('error', { message: tokenProblem })
+      return false
+    }
     if (session.superuser) {
       logLine('warn', {
         message:
@@ -68,3 +82,41 @@ async function grantAppRole(user: string) {
 
 /** A name as SQL writes it, exactly: in double quotes (a bare `user` is a keyword). */
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`
+
+/**
+ * Why Neon RLS (DATABASE_AUTHENTICATED_URL) cannot run as set up, or null. In production the
+ * tokens must be checked by Neon: its proxy verifies them and pg_session_jwt reads the claims
+ * only from a token signed with the key the proxy sets per connection. The local transport and
+ * the stand-in auth.user_id(), which trusts claims any session can set, are refused there.
+ */
+export function tokenSetupProblem(
+  setup: TokenSetup,
+  { production, local }: { production: boolean; local: boolean },
+): string | null {
+  if (setup.userIdFrom === 'missing' || !setup.policy) {
+    return (
+      'DATABASE_AUTHENTICATED_URL is set, but the database has no ' +
+      (setup.userIdFrom === 'missing' ? 'auth.user_id()' : 'policy for the role authenticated') +
+      ' (Neon RLS). On Neon, enable RLS for Clerk in the console, which creates the roles and ' +
+      'pg_session_jwt, then run sql/00005_token_checked_row_level_security.sql in its SQL ' +
+      'editor; elsewhere, run npm run db:migrate. Then start again.'
+    )
+  }
+  if (!production) return null
+  if (local) {
+    return (
+      'DATABASE_AUTHENTICATED_URL names a database on this machine, whose session tokens the ' +
+      'app itself checks in place of Neon\u2019s proxy: for development and tests only. In ' +
+      'production use the authenticated connection string of a Neon database, or unset it.'
+    )
+  }
+  if (setup.userIdFrom !== 'pg_session_jwt') {
+    return (
+      'DATABASE_AUTHENTICATED_URL is set, but auth.user_id() in this database is Quotebook\u2019s ' +
+      'stand-in (sql/00005), which trusts claims any session can set: for development and ' +
+      'tests only. In production it must be Neon\u2019s pg_session_jwt (enable RLS in Neon\u2019s ' +
+      'console), or unset DATABASE_AUTHENTICATED_URL.'
+    )
+  }
+  return null
+}

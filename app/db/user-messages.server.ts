@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { asUser, asUserAll, type Deadline, sql } from './client.server'
+import { asUser, asUserAll, type DatabaseUser, type Deadline, sql } from './client.server'
 
 /**
  * Queries on `user_messages`: one quote per user. Each runs as its user under row-level security
@@ -31,8 +31,11 @@ const currentQuote = (userId: string) =>
   sql`select message, ${version} as version from user_messages where user_id = ${userId}`
 
 /** The user's quote, or null. One round trip. */
-export async function getQuoteForUser(userId: string, deadline: Deadline): Promise<Quote | null> {
-  return quoteOf(await asUser(userId, deadline, currentQuote(userId)))
+export async function getQuoteForUser(
+  user: DatabaseUser,
+  deadline: Deadline,
+): Promise<Quote | null> {
+  return quoteOf(await asUser(user, deadline, currentQuote(user.id)))
 }
 
 /**
@@ -51,24 +54,24 @@ export type Change = { made: true; current: Quote | null } | { made: false; curr
  * statement and a read of the quote as it now is share one transaction: one round trip.
  */
 export async function saveQuote(
-  userId: string,
+  user: DatabaseUser,
   text: string,
   basedOn: BasedOn,
   deadline: Deadline,
 ): Promise<Change> {
   const change =
     basedOn === undefined
-      ? sql`insert into user_messages (user_id, message) values (${userId}, ${text})
+      ? sql`insert into user_messages (user_id, message) values (${user.id}, ${text})
             on conflict (user_id) do update set message = excluded.message, update_ts = now()
             returning 1`
       : basedOn === null
-        ? sql`insert into user_messages (user_id, message) values (${userId}, ${text})
+        ? sql`insert into user_messages (user_id, message) values (${user.id}, ${text})
               on conflict (user_id) do nothing
               returning 1`
         : sql`update user_messages set message = ${text}, update_ts = now()
-              where user_id = ${userId} and update_ts = ${basedOn}::timestamptz
+              where user_id = ${user.id} and update_ts = ${basedOn}::timestamptz
               returning 1`
-  const [changed, current] = await asUserAll(userId, deadline, [change, currentQuote(userId)])
+  const [changed, current] = await asUserAll(user, deadline, [change, currentQuote(user.id)])
   return { made: changed!.length > 0, current: quoteOf(current!) }
 }
 
@@ -82,17 +85,17 @@ export async function saveQuote(
  * found the row gone and then sees a new quote is refused, as the page is out of date.
  */
 export async function deleteQuote(
-  userId: string,
+  user: DatabaseUser,
   basedOn: string | undefined,
   deadline: Deadline,
 ): Promise<Change> {
   const change =
     basedOn === undefined
-      ? sql`delete from user_messages where user_id = ${userId} returning 1`
+      ? sql`delete from user_messages where user_id = ${user.id} returning 1`
       : sql`delete from user_messages
-            where user_id = ${userId} and update_ts = ${basedOn}::timestamptz
+            where user_id = ${user.id} and update_ts = ${basedOn}::timestamptz
             returning 1`
-  const [deleted, current] = await asUserAll(userId, deadline, [change, currentQuote(userId)])
+  const [deleted, current] = await asUserAll(user, deadline, [change, currentQuote(user.id)])
   const quote = quoteOf(current!)
   return { made: basedOn === undefined || deleted!.length > 0 || quote === null, current: quote }
 }

@@ -60,7 +60,12 @@ export async function action({ request, context }: Route.ActionArgs) {
     })
   }
   try {
-    await deleteQuote(deleted.data.data.id, undefined, requestDeadline({ context }))
+    // For no signed-in user, so with no token: through the owner's switch to quotebook_app.
+    await deleteQuote(
+      { id: deleted.data.data.id, sessionToken: null },
+      undefined,
+      requestDeadline({ context }),
+    )
   } catch (error) {
     // Svix retries a delivery that fails, so the deletion happens once the database is back.
     const { status } = databaseFailure(error, { context, request }, 'deleted')

@@ -1,15 +1,24 @@
-import { checkDatabase } from '../db/client.server'
+import { checkDatabase, rowLevelSecurity } from '../db/client.server'
 import { databaseFailure } from '../db/errors.server'
+import { tokenSetupProblem } from '../db/startup-check.server'
+import { logLine } from '../http/log.server'
+import { requestIdOf } from '../http/request-context.server'
 import type { Route } from './+types/healthz'
 
 // For load balancers and uptime checks: public, one round trip, and nothing about the setup. It
-// checks what a signed-in page needs (the role switch and the table), not only that the database
-// answers, so a deploy that cannot serve a page is not reported healthy.
+// checks what a signed-in page needs (the role switch and the table; with Neon RLS, its policy),
+// not only that the database answers, so a deploy that cannot serve a page is not reported
+// healthy. `rowLevelSecurity` says which check runs: `token` (Neon RLS) or `app-role`.
 export async function loader(args: Route.LoaderArgs) {
   const headers = { 'Cache-Control': 'no-store' }
   try {
-    await checkDatabase()
-    return Response.json({ status: 'ok' }, { headers })
+    const { tokens } = await checkDatabase()
+    const problem = tokens && tokenSetupProblem(tokens, { production: false, local: false })
+    if (problem) {
+      logLine('error', { requestId: requestIdOf(args.context), message: problem })
+      return Response.json({ status: 'unavailable' }, { status: 503, headers })
+    }
+    return Response.json({ status: 'ok', rowLevelSecurity }, { headers })
   } catch (error) {
     // Logged as an outage (warn) or a setup error, such as a missing grant (error).
     databaseFailure(error, args, 'read')

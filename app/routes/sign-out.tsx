@@ -1,6 +1,6 @@
 import { Form, Link, redirect } from 'react-router'
 import { clearedSessionCookies } from '../auth/local-identity.server'
-import { sessionUser } from '../auth/session-user.server'
+import { type SignedInUser, sessionUser, signedInUser } from '../auth/session-user.server'
 import { primaryButton, secondaryButton } from '../components/button-styles'
 import { requestDeadline } from '../db/client.server'
 import { getQuoteForUser } from '../db/user-messages.server'
@@ -35,10 +35,10 @@ export async function action(args: Route.ActionArgs) {
   const { request } = args
   if (authMode !== 'local') throw routeError(404)
   const fields = await readFields(request)
-  const user = sessionUser(args)
+  const user = signedInUser(args)
   const headers = withCookies(clearedSessionCookies({ secure: secureCookies(request) }))
   const typed = fields.quote?.trim() ? fields.quote : ''
-  if (user && typed && (await differsFromSaved(args, user.id, typed))) {
+  if (user && typed && (await differsFromSaved(args, user, typed))) {
     const kept = await keepDraft(request, {
       user: user.id,
       text: typed,
@@ -51,9 +51,9 @@ export async function action(args: Route.ActionArgs) {
 
 // An edit left as it was is no draft. When the quote cannot be read, the text is kept: a draft
 // too many costs a click on "Discard it"; one too few loses what was typed.
-async function differsFromSaved(args: Route.ActionArgs, userId: string, typed: string) {
+async function differsFromSaved(args: Route.ActionArgs, user: SignedInUser, typed: string) {
   try {
-    const saved = await getQuoteForUser(userId, requestDeadline(args))
+    const saved = await getQuoteForUser(user, requestDeadline(args))
     return saved?.text !== typed.trim()
   } catch {
     return true

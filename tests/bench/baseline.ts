@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { importSPKI, jwtVerify } from 'jose'
+import { sessionTokenKeys } from '../../app/auth/clerk-options.server'
 import { localIdentity } from '../../app/auth/local-identity.server'
-import { checkDatabase, newDeadline } from '../../app/db/client.server'
+import {
+  checkDatabase,
+  type DatabaseUser,
+  newDeadline,
+  trustSessionTokens,
+} from '../../app/db/client.server'
 import { getQuoteForUser, saveQuote } from '../../app/db/user-messages.server'
 import { checkQuote } from '../../app/routes/quote/quote-schema'
 
@@ -12,13 +18,17 @@ import { checkQuote } from '../../app/routes/quote/quote-schema'
  */
 const appUrl = process.env.APP_URL!
 const key = await importSPKI(localIdentity(process.env.QUOTEBOOK_DATA_DIR!).publicKeyPem, 'RS256')
+// With DATABASE_AUTHENTICATED_URL, the transport checks the token again, as the app's server has it.
+trustSessionTokens(sessionTokenKeys())
 
-async function userId(request: IncomingMessage): Promise<string | null> {
+async function signedIn(request: IncomingMessage): Promise<DatabaseUser | null> {
   const token = /(?:^|;\s*)__session=([^;]+)/.exec(request.headers.cookie ?? '')?.[1]
   if (!token) return null
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['RS256'], clockTolerance: 5 })
-    return payload.azp === appUrl && typeof payload.sub === 'string' ? payload.sub : null
+    return payload.azp === appUrl && typeof payload.sub === 'string'
+      ? { id: payload.sub, sessionToken: token }
+      : null
   } catch {
     return null
   }
@@ -39,7 +49,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}')
     return
   }
-  const user = await userId(request)
+  const user = await signedIn(request)
   if (!user) {
     response.writeHead(302, { Location: '/sign-in' }).end()
     return

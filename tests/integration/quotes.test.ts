@@ -513,6 +513,8 @@ describe('a change from a page that is out of date', () => {
   test('a quote saved between a delete and its read: a delete without a version was still made', async () => {
     const { email } = await userWith()
     const userId = localUserId(email)
+    // Through the app's role switch, which sets app.user_id for the trigger to see.
+    const user = { id: userId, sessionToken: null }
     const name = `appears_${userId.replace(/\W/g, '_')}`
     try {
       await sql.query(`
@@ -528,20 +530,20 @@ describe('a change from a page that is out of date', () => {
         `create trigger ${name} after delete on user_messages for each statement execute function ${name}()`,
       )
       // Nothing to delete, then a quote appears: the request said no version, so it was made.
-      const unversioned = await deleteQuote(userId, undefined, newDeadline())
+      const unversioned = await deleteQuote(user, undefined, newDeadline())
       expect(unversioned).toEqual({
         made: true,
         current: expect.objectContaining({ text: 'saved meanwhile' }),
       })
       // The page's delete of the version there is: made, though the read sees the new one.
-      const { version } = (await getQuoteForUser(userId, newDeadline()))!
-      const current = await deleteQuote(userId, version, newDeadline())
+      const { version } = (await getQuoteForUser(user, newDeadline()))!
+      const current = await deleteQuote(user, version, newDeadline())
       expect(current).toEqual({
         made: true,
         current: expect.objectContaining({ text: 'saved meanwhile' }),
       })
       // The page's delete of a version that is no longer there: refused, with the newer quote.
-      const stale = await deleteQuote(userId, '2000-01-01T00:00:00.000000Z', newDeadline())
+      const stale = await deleteQuote(user, '2000-01-01T00:00:00.000000Z', newDeadline())
       expect(stale).toEqual({
         made: false,
         current: expect.objectContaining({ text: 'saved meanwhile' }),

@@ -7,6 +7,8 @@ import { asUser, newDeadline, sql } from '../../app/db/client.server'
 // the app does.
 const a = `rls-a-${randomUUID()}`
 const b = `rls-b-${randomUUID()}`
+// Through the app's role switch, which a statement without a session token takes.
+const asA = { id: a, sessionToken: null }
 
 beforeAll(async () => {
   await sql`insert into user_messages (user_id, message) values (${a}, 'A’s quote'), (${b}, 'B’s quote')`
@@ -36,23 +38,23 @@ describe('row-level security on user_messages', () => {
 
   test('as A, hand-written statements about B touch nothing', async () => {
     expect(
-      await asUser(a, newDeadline(), sql`select user_id from user_messages where user_id = ${b}`),
+      await asUser(asA, newDeadline(), sql`select user_id from user_messages where user_id = ${b}`),
     ).toEqual([])
     expect(
       await asUser(
-        a,
+        asA,
         newDeadline(),
         sql`update user_messages set message = 'hacked' where user_id = ${b} returning user_id`,
       ),
     ).toEqual([])
     expect(
       await asUser(
-        a,
+        asA,
         newDeadline(),
         sql`delete from user_messages where user_id = ${b} returning user_id`,
       ),
     ).toEqual([])
-    expect(await asUser(a, newDeadline(), sql`select user_id from user_messages`)).toEqual([
+    expect(await asUser(asA, newDeadline(), sql`select user_id from user_messages`)).toEqual([
       { user_id: a },
     ])
     expect(await stored(b)).toBe('B’s quote')
@@ -61,7 +63,7 @@ describe('row-level security on user_messages', () => {
   test('as A, inserting a row for B fails with 42501', async () => {
     await sql`delete from user_messages where user_id = ${b}`
     const error = await asUser(
-      a,
+      asA,
       newDeadline(),
       sql`insert into user_messages (user_id, message) values (${b}, 'forged')`,
     ).catch((caught: unknown) => caught)
@@ -74,7 +76,7 @@ describe('row-level security on user_messages', () => {
     // With B's row gone, only row-level security stands in the way (no primary-key clash).
     await sql`delete from user_messages where user_id = ${b}`
     const error = await asUser(
-      a,
+      asA,
       newDeadline(),
       sql`update user_messages set user_id = ${b} where user_id = ${a}`,
     ).catch((caught: unknown) => caught)

@@ -1,5 +1,5 @@
 import { redirect } from 'react-router'
-import { requireUserId } from '../../auth/session-user.server'
+import { requireUser } from '../../auth/session-user.server'
 import { errorTitle } from '../../components/error-page'
 import { requestDeadline } from '../../db/client.server'
 import { databaseFailure } from '../../db/errors.server'
@@ -25,7 +25,7 @@ export function meta({ error }: Route.MetaArgs): Route.MetaDescriptors {
 export async function action(args: Route.ActionArgs) {
   const { request } = args
   const form = parseDelete(await readFields(request))
-  const userId = await requireUserId(args, {
+  const user = await requireUser(args, {
     // The sign-in page says why the user is there; a link could not set this cookie.
     signedOut: () => afterChange(request, 'not-deleted', { forgetDraft: false }),
     // A delete that found the session ended asks again once the user is back.
@@ -34,7 +34,7 @@ export async function action(args: Route.ActionArgs) {
   if (!form.success) throw routeError(400, UNKNOWN_FORM)
   let deleted
   try {
-    deleted = await deleteQuote(userId, form.data.version, requestDeadline(args))
+    deleted = await deleteQuote(user, form.data.version, requestDeadline(args))
   } catch (error) {
     const failure = databaseFailure(error, args, 'deleted')
     throw pageError(args, failure.status, { message: failure.message })

@@ -1,6 +1,6 @@
 import { redirect } from 'react-router'
 import { endedSessionUserId } from '../../auth/ended-session.server'
-import { requireUserId } from '../../auth/session-user.server'
+import { requireUser } from '../../auth/session-user.server'
 import { errorTitle } from '../../components/error-page'
 import { requestDeadline } from '../../db/client.server'
 import { databaseFailure } from '../../db/errors.server'
@@ -28,7 +28,7 @@ export async function action(args: Route.ActionArgs) {
   const fields = await readFields(request)
   const form = parseSave(fields)
   const typed = fields.quote ?? ''
-  const userId = await requireUserId(args, {
+  const user = await requireUser(args, {
     // Signed out mid-edit (a session that expired while the page was open): keep what was
     // typed, for the user whose session it was, and offer it on the quote's page.
     signedOut: async () => {
@@ -48,7 +48,7 @@ export async function action(args: Route.ActionArgs) {
   const { quote, basedOn } = form.data
   let saved
   try {
-    saved = await saveQuote(userId, quote, basedOn, requestDeadline(args))
+    saved = await saveQuote(user, quote, basedOn, requestDeadline(args))
   } catch (error) {
     const failure = databaseFailure(error, args, 'saved')
     return refuse(

@@ -6,7 +6,7 @@ import {
   unstable_useRoute as useRoute,
   useLocation,
 } from 'react-router'
-import { requireUserId } from '../../auth/session-user.server'
+import { requireUser } from '../../auth/session-user.server'
 import { ErrorPage, errorTitle } from '../../components/error-page'
 import { requestDeadline } from '../../db/client.server'
 import { databaseFailure } from '../../db/errors.server'
@@ -28,15 +28,15 @@ export function meta({ error }: Route.MetaArgs): Route.MetaDescriptors {
 }
 
 export async function loader(args: Route.LoaderArgs) {
-  const userId = await requireUserId(args)
+  const user = await requireUser(args)
   let quote
   try {
-    quote = await getQuoteForUser(userId, requestDeadline(args))
+    quote = await getQuoteForUser(user, requestDeadline(args))
   } catch (error) {
     const { status } = databaseFailure(error, args, 'read')
     throw pageError(args, status)
   }
-  const { draft, status, headers } = await carriedOverFor(args.request, userId)
+  const { draft, status, headers } = await carriedOverFor(args.request, user.id)
   return data({ quote, draft, status }, { headers })
 }
 
