@@ -13,6 +13,66 @@ const production = {
 }
 
 describe('parseEnvironment', () => {
+  describe('DATABASE_AUTHENTICATED_URL (Neon RLS)', () => {
+    const authenticated = (url: string) => {
+      const value = new URL(url)
+      value.username = 'authenticated'
+      value.password = ''
+      return value.href
+    }
+
+    test.each([
+      ['the same Neon database, pooled', { DATABASE_URL: neonUrl }, authenticated(neonUrl)],
+      [
+        'the same Neon database, direct',
+        { DATABASE_URL: neonUrl.replace('ep-example-123.', 'ep-example-123-pooler.') },
+        authenticated(neonUrl),
+      ],
+      [
+        'the same local server database',
+        { DATABASE_URL: 'postgresql://owner@127.0.0.1:5432/quotebook' },
+        'postgresql://authenticated@127.0.0.1/quotebook',
+      ],
+      ['the embedded database', {}, 'postgresql://authenticated@localhost/postgres'],
+    ])('%s is accepted', (_, environment, value) => {
+      expect(
+        parseEnvironment({ ...environment, DATABASE_AUTHENTICATED_URL: value })
+          .DATABASE_AUTHENTICATED_URL,
+      ).toBe(value)
+    })
+
+    test.each([
+      [
+        'another role',
+        { DATABASE_URL: neonUrl },
+        neonUrl,
+        /must connect as the role `authenticated`/,
+      ],
+      [
+        'another database',
+        { DATABASE_URL: neonUrl },
+        authenticated(neonUrl).replace('/neondb', '/other'),
+        /same database as DATABASE_URL/,
+      ],
+      [
+        'another host',
+        { DATABASE_URL: 'postgresql://owner@127.0.0.1:5432/quotebook' },
+        'postgresql://authenticated@127.0.0.1:5433/quotebook',
+        /same database as DATABASE_URL/,
+      ],
+      [
+        'a server, with the embedded database',
+        {},
+        'postgresql://authenticated@127.0.0.1:5432/postgres',
+        /Set it to postgresql:\/\/authenticated@localhost\/postgres/,
+      ],
+    ])('%s is refused, saying what to set', (_, environment, value, message) => {
+      expect(() => parseEnvironment({ ...environment, DATABASE_AUTHENTICATED_URL: value })).toThrow(
+        message,
+      )
+    })
+  })
+
   test('development needs nothing: the embedded database in .data, local sign-in', () => {
     expect(parseEnvironment({})).toEqual({
       NODE_ENV: 'development',

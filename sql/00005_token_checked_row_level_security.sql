@@ -71,6 +71,12 @@ begin
   end if;
   grant usage on schema public to authenticated;
   grant select, insert, update, delete on user_messages to authenticated;
+  -- Neon's Data API grants `authenticated` every table in public, so with it enabled any signed-in
+  -- user could rewrite the migration runner's own record. That table is not theirs.
+  revoke all on table migrations from authenticated;
+  if exists (select from pg_roles where rolname = 'anonymous') then
+    revoke all on table migrations from anonymous;
+  end if;
   drop policy if exists user_messages_token_owner on user_messages;
   -- `(select …)`: evaluated once per statement, not once per row.
   create policy user_messages_token_owner on user_messages

@@ -6,6 +6,7 @@ import {
   checkDatabase,
   type DatabaseUser,
   newDeadline,
+  rowLevelSecurity,
   trustSessionTokens,
 } from '../../app/db/client.server'
 import { getQuoteForUser, saveQuote } from '../../app/db/user-messages.server'
@@ -46,7 +47,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
   const url = new URL(request.url ?? '/', appUrl)
   if (url.pathname === '/healthz') {
     await checkDatabase()
-    response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}')
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'ok', rowLevelSecurity }))
     return
   }
   const user = await signedIn(request)

@@ -138,10 +138,10 @@ describe('an address no route has', () => {
 })
 
 describe('GET /healthz', () => {
-  test('answers {"status":"ok"} without a session, and says nothing else', async () => {
+  test('answers {"status":"ok"} and which row-level security runs, without a session, and says nothing else', async () => {
     const response = await handle(get('/healthz'))
     expect(response.status).toBe(200)
     expect(response.headers.get('Cache-Control')).toBe('no-store')
-    expect(await response.text()).toBe('{"status":"ok"}')
+    expect(await response.text()).toBe('{"status":"ok","rowLevelSecurity":"app-role"}')
   })
 })

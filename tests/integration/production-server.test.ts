@@ -1048,7 +1048,10 @@ describe('start-up in production checks the database the way a page uses it', ()
       expect.objectContaining({ message: expect.stringMatching(/^AUTH_MODE=local/) }),
     ])
     const health = await send(server, 'GET', '/healthz', asProxy)
-    expect([health.status, JSON.parse(health.body.toString())]).toEqual([200, { status: 'ok' }])
+    expect([health.status, JSON.parse(health.body.toString())]).toEqual([
+      200,
+      { status: 'ok', rowLevelSecurity: 'app-role' },
+    ])
   })
 })
 
