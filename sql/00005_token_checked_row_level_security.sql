@@ -10,7 +10,7 @@
 -- tests only: in production the server refuses to start on it.
 --
 -- Safe to run again by hand (Neon's SQL editor) once Neon RLS is enabled on a database that was
--- migrated before: it skips the policy while the role `authenticated` does not exist.
+-- migrated before: it skips the policy while `authenticated` or auth.user_id() does not exist.
 do $$
 declare
   on_neon constant boolean :=
@@ -65,8 +65,9 @@ begin
     end if;
   end if;
 
-  if not exists (select from pg_roles where rolname = 'authenticated') then
-    raise notice 'No role authenticated (Neon RLS is not enabled), so no policy for it: enable it, then run this file again in Neon''s SQL editor.';
+  if not exists (select from pg_roles where rolname = 'authenticated')
+    or to_regprocedure('auth.user_id()') is null then
+    raise notice 'No role authenticated or no auth.user_id() (Neon RLS is not enabled), so no policy for it: enable it, then run this file again in Neon''s SQL editor.';
     return;
   end if;
   grant usage on schema public to authenticated;
