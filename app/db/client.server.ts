@@ -84,6 +84,14 @@ export const rowLevelSecurity: 'token' | 'app-role' =
 export function trustSessionTokens(keys: TrustedKey[], audience?: string): void {
   if (authenticatedConnectionString === undefined) return
   if (neonConfig.fetchFunction !== localTransport) return
+  // Refused before the database is asked anything: it may not answer at start-up.
+  if (env.NODE_ENV === 'production') {
+    throw new EnvironmentError(
+      'DATABASE_AUTHENTICATED_URL names a database on this machine, whose session tokens the ' +
+        'app itself checks in place of Neon\u2019s proxy: for development and tests only. In ' +
+        'production use the authenticated connection string of a Neon database, or unset it.',
+    )
+  }
   if (keys.length === 0) {
     throw new EnvironmentError(
       'DATABASE_AUTHENTICATED_URL names a database on this machine, whose session tokens the ' +
@@ -198,12 +206,15 @@ const sessionRow = z.object({ user: z.string(), superuser: z.boolean() })
 
 const tokenSetupRow = z.object({
   policy: z.boolean(),
+  grants: z.boolean(),
   user_id_from: z.enum(['pg_session_jwt', 'stand-in', 'missing']),
 })
 
-/** What Neon RLS rests on in the database: the policy for `authenticated`, and auth.user_id(). */
+/** What Neon RLS rests on in the database: `authenticated`'s grants and policy, auth.user_id(). */
 export interface TokenSetup {
   policy: boolean
+  /** Whether `authenticated` may read and write user_messages. */
+  grants: boolean
   /** Neon's pg_session_jwt, Quotebook's stand-in (sql/00005), or nothing. */
   userIdFrom: z.infer<typeof tokenSetupRow>['user_id_from']
 }
@@ -226,6 +237,9 @@ export async function checkDatabase(): Promise<
             sql`select
               exists (select from pg_policies where schemaname = 'public'
                 and tablename = 'user_messages' and 'authenticated' = any (roles)) as policy,
+              exists (select from pg_roles where rolname = 'authenticated')
+                and has_table_privilege('authenticated', 'public.user_messages',
+                  'select, insert, update, delete') as grants,
               coalesce((select coalesce(e.extname, 'stand-in')
                 from pg_proc p
                 join pg_namespace n on n.oid = p.pronamespace
@@ -244,7 +258,11 @@ export async function checkDatabase(): Promise<
   const setup = tokens ? tokenSetupRow.parse(rest[0]?.[0]) : null
   return {
     ...sessionRow.parse(rows?.[0]),
-    tokens: setup && { policy: setup.policy, userIdFrom: setup.user_id_from },
+    tokens: setup && {
+      policy: setup.policy,
+      grants: setup.grants,
+      userIdFrom: setup.user_id_from,
+    },
   }
 }
 

@@ -4,7 +4,6 @@ import {
   databaseMajorVersion,
   databaseName,
   databaseUser,
-  servedLocally,
   type TokenSetup,
 } from './client.server'
 import { setupFailure } from './errors.server'
@@ -18,9 +17,7 @@ export async function checkDatabaseAtStartup(): Promise<boolean> {
   const user = databaseUser()
   try {
     const session = await checkDatabase()
-    const tokenProblem =
-      session.tokens &&
-      tokenSetupProblem(session.tokens, { production: true, local: servedLocally() })
+    const tokenProblem = session.tokens && tokenSetupProblem(session.tokens, { production: true })
     if (tokenProblem) {
       logLine('error', { message: tokenProblem })
       return false
@@ -85,32 +82,29 @@ const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 /**
  * Why Neon RLS (DATABASE_AUTHENTICATED_URL) cannot run as set up, or null. In production the
- * tokens must be checked by Neon: its proxy verifies them and pg_session_jwt reads the claims
- * only from a token signed with the key the proxy sets per connection. The local transport and
- * the stand-in auth.user_id(), which trusts claims any session can set, are refused there.
+ * claims must be Neon's: pg_session_jwt reads them only from a token signed with the key Neon's
+ * proxy sets per connection, where the stand-in auth.user_id() trusts claims any session can set.
+ * (A database on this machine is refused before it is asked: client.server.ts.)
  */
 export function tokenSetupProblem(
   setup: TokenSetup,
-  { production, local }: { production: boolean; local: boolean },
+  { production }: { production: boolean },
 ): string | null {
-  if (setup.userIdFrom === 'missing' || !setup.policy) {
+  if (setup.userIdFrom === 'missing' || !setup.policy || !setup.grants) {
+    const missing =
+      setup.userIdFrom === 'missing'
+        ? 'auth.user_id()'
+        : !setup.policy
+          ? 'policy for the role authenticated'
+          : 'grant on user_messages to the role authenticated'
     return (
-      'DATABASE_AUTHENTICATED_URL is set, but the database has no ' +
-      (setup.userIdFrom === 'missing' ? 'auth.user_id()' : 'policy for the role authenticated') +
-      ' (Neon RLS). On Neon, enable RLS for Clerk in the console, which creates the roles and ' +
-      'pg_session_jwt, then run sql/00005_token_checked_row_level_security.sql in its SQL ' +
-      'editor; elsewhere, run npm run db:migrate. Then start again.'
+      `DATABASE_AUTHENTICATED_URL is set, but the database has no ${missing} (Neon RLS). On ` +
+      'Neon, enable RLS for Clerk in the console, which creates the roles and pg_session_jwt, ' +
+      'then run sql/00005_token_checked_row_level_security.sql in its SQL editor; elsewhere, ' +
+      'run npm run db:migrate. Then start again.'
     )
   }
-  if (!production) return null
-  if (local) {
-    return (
-      'DATABASE_AUTHENTICATED_URL names a database on this machine, whose session tokens the ' +
-      'app itself checks in place of Neon\u2019s proxy: for development and tests only. In ' +
-      'production use the authenticated connection string of a Neon database, or unset it.'
-    )
-  }
-  if (setup.userIdFrom !== 'pg_session_jwt') {
+  if (production && setup.userIdFrom !== 'pg_session_jwt') {
     return (
       'DATABASE_AUTHENTICATED_URL is set, but auth.user_id() in this database is Quotebook\u2019s ' +
       'stand-in (sql/00005), which trusts claims any session can set: for development and ' +

@@ -1,6 +1,7 @@
 import { checkDatabase, rowLevelSecurity } from '../db/client.server'
 import { databaseFailure } from '../db/errors.server'
 import { tokenSetupProblem } from '../db/startup-check.server'
+import { env } from '../env.server'
 import { logLine } from '../http/log.server'
 import { requestIdOf } from '../http/request-context.server'
 import type { Route } from './+types/healthz'
@@ -13,7 +14,10 @@ export async function loader(args: Route.LoaderArgs) {
   const headers = { 'Cache-Control': 'no-store' }
   try {
     const { tokens } = await checkDatabase()
-    const problem = tokens && tokenSetupProblem(tokens, { production: false, local: false })
+    // In production the stand-in is refused here too: the start-up check may not have run
+    // (the database did not answer then), and a balancer then sends this instance nothing.
+    const problem =
+      tokens && tokenSetupProblem(tokens, { production: env.NODE_ENV === 'production' })
     if (problem) {
       logLine('error', { requestId: requestIdOf(args.context), message: problem })
       return Response.json({ status: 'unavailable' }, { status: 503, headers })
