@@ -26,10 +26,15 @@ let opening: Promise<unknown> = Promise.resolve()
 // The embedded database's address, once it listens; undefined for any other database.
 let embeddedUrl: (() => Promise<string>) | undefined
 
+// Whether the local transport serves the database: remembered, not read back from neonConfig,
+// whose fetchFunction a preload may wrap (the bench's round-trip counter does).
+let local = false
+
 function connectionString(): string | (() => Promise<string>) {
   // The embedded database's port is known only once it listens; neon() resolves it per query.
   if (env.DATABASE_URL === undefined) {
     neonConfig.fetchFunction = localTransport
+    local = true
     const database = embeddedDatabase(env.QUOTEBOOK_DATA_DIR)
     // Report a database that cannot open (its directory owned by another process, say) at
     // start-up; every query then fails with the same error until the process restarts.
@@ -42,7 +47,10 @@ function connectionString(): string | (() => Promise<string>) {
     embeddedUrl = async () => (await database).url
     return embeddedUrl
   }
-  if (isLocalDatabaseUrl(env.DATABASE_URL)) neonConfig.fetchFunction = localTransport
+  if (isLocalDatabaseUrl(env.DATABASE_URL)) {
+    neonConfig.fetchFunction = localTransport
+    local = true
+  }
   return env.DATABASE_URL
 }
 
@@ -83,7 +91,7 @@ export const rowLevelSecurity: 'token' | 'app-role' =
  */
 export function trustSessionTokens(keys: TrustedKey[], audience?: string): void {
   if (authenticatedConnectionString === undefined) return
-  if (neonConfig.fetchFunction !== localTransport) return
+  if (!local) return
   // Refused before the database is asked anything: it may not answer at start-up.
   if (env.NODE_ENV === 'production') {
     throw new EnvironmentError(
@@ -112,7 +120,7 @@ export function trustSessionTokens(keys: TrustedKey[], audience?: string): void 
 }
 
 /** Whether per-user statements reach the database through the local transport, not Neon. */
-export const servedLocally = () => neonConfig.fetchFunction === localTransport
+export const servedLocally = () => local
 
 /**
  * How long a request may wait on the database: QUERY_TIMEOUT_MS, counted from its first query
