@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { createPublicKey } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,12 +9,14 @@ import { chromium } from '@playwright/test'
 import autocannon from 'autocannon'
 import postgres from 'postgres'
 import {
+  LOCAL_KEY_ID,
   localClerkKeys,
   localIdentity,
   localUserId,
   mintSessionToken,
 } from '../../app/auth/local-identity.server'
 import { applyMigrations } from '../../app/db/migrate'
+import { checkBearer } from '../../app/db/neon-jwt.server'
 import { freePort } from '../helpers/tcp-proxy'
 import { type ProfileShares, summarizeProfile } from './profile'
 
@@ -33,6 +36,10 @@ import { type ProfileShares, summarizeProfile } from './profile'
  * The database is a Postgres server: BENCH_DATABASE_URL, or a new database on the one at
  * 127.0.0.1:5432 (dropped afterwards); the embedded database only where there is none. The
  * report says which.
+ *
+ * Quotebook and the baseline run twice: with the app's role switch, and with Neon RLS
+ * (DATABASE_AUTHENTICATED_URL, where the local transport verifies each session token as Neon's
+ * proxy would). The quick run measures the latter for the page and the save only.
  */
 const { values: flags } = parseArgs({
   options: {
@@ -53,11 +60,16 @@ const settings = {
 }
 
 /**
- * `app` is Quotebook in local mode and `baseline` its bare counterpart. `appClerk` is the same
- * build in Clerk mode (Clerk's keys, here the local identity's; `<ClerkProvider>` rendered), to
- * set against `quickstart`, the quickstart-shaped app, which is in Clerk mode too.
+ * `app` is Quotebook in local mode and `baseline` its bare counterpart. `appToken` and
+ * `baselineToken` are the same with Neon RLS (DATABASE_AUTHENTICATED_URL: per-user statements
+ * sent as `authenticated` with the session token). `appClerk` is the same build in Clerk mode
+ * (Clerk's keys, here the local identity's; `<ClerkProvider>` rendered), to set against
+ * `quickstart`, the quickstart-shaped app, which is in Clerk mode too.
  */
-type ServerName = 'app' | 'baseline' | 'appClerk' | 'quickstart'
+type ServerName = 'app' | 'baseline' | 'appToken' | 'baselineToken' | 'appClerk' | 'quickstart'
+
+// The servers held to the scenario's round trips (the baseline's are reported, not held).
+const checkedServers = ['app', 'appToken', 'appClerk', 'quickstart'] as const
 
 // Where the bench builds the quickstart-shaped app (react-router.config.ts there says so too).
 const QUICKSTART_SOURCE = 'tests/bench/quickstart'
@@ -76,7 +88,20 @@ interface Scenario {
   quickstart: boolean
   /** Where the quickstart-shaped app serves it, when not at `path` (its one route saves). */
   quickstartPath?: string
+  /** Whether the quick run (CI's) measures it with Neon RLS too; the full run always does. */
+  tokenInQuickRun: boolean
 }
+
+/**
+ * The servers a scenario is measured on, in order: each mode's baseline and app side by side,
+ * so that the two modes are measured moments apart.
+ */
+const measuredBy = (scenario: Scenario): ServerName[] => [
+  'baseline',
+  'app',
+  ...(!quick || scenario.tokenInQuickRun ? (['baselineToken', 'appToken'] as const) : []),
+  ...(scenario.quickstart ? (['appClerk', 'quickstart'] as const) : []),
+]
 
 const servedBy = (server: ServerName, scenario: Scenario): Scenario =>
   server === 'quickstart'
@@ -92,6 +117,7 @@ const scenarios: Scenario[] = [
     roundTrips: 1,
     signedIn: true,
     quickstart: true,
+    tokenInQuickRun: true,
   },
   {
     name: 'GET /_.data (navigation)',
@@ -101,6 +127,7 @@ const scenarios: Scenario[] = [
     roundTrips: 1,
     signedIn: true,
     quickstart: true,
+    tokenInQuickRun: false,
   },
   {
     name: 'POST /edit (save, 303)',
@@ -111,6 +138,7 @@ const scenarios: Scenario[] = [
     roundTrips: 1,
     signedIn: true,
     quickstart: true,
+    tokenInQuickRun: true,
   },
   {
     name: 'GET /healthz',
@@ -120,6 +148,7 @@ const scenarios: Scenario[] = [
     roundTrips: 1,
     signedIn: false,
     quickstart: false,
+    tokenInQuickRun: false,
   },
 ]
 
@@ -254,9 +283,11 @@ function serverCommand(server: ServerName, profiled = false): [string, string[]]
   ]
   switch (server) {
     case 'app':
+    case 'appToken':
     case 'appClerk':
       return [process.execPath, [...instrument, 'build/server/index.js']]
     case 'baseline':
+    case 'baselineToken':
       return [process.execPath, ['--import', 'tsx', ...instrument, 'tests/bench/baseline.ts']]
     case 'quickstart':
       // As the quickstart serves it: react-router-serve (Express, compression, morgan).
@@ -443,6 +474,64 @@ async function probeScriptedSave(child: ChildProcess, url: string, cookie: strin
   return (await ask(child, 'counters')).database
 }
 
+/**
+ * DATABASE_AUTHENTICATED_URL for the bench's database: the same host, port and database, as
+ * `authenticated`, with no password (a token is its credential).
+ */
+function authenticatedUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl)
+  url.username = 'authenticated'
+  url.password = ''
+  return url.href
+}
+
+interface Verification {
+  calls: number
+  /** Median over the rounds, wall clock and CPU time of the bench's process. */
+  microsecondsPerCall: number
+  cpuMicrosecondsPerCall: number
+  /** The Authorization header a request sends with Neon RLS, which is all it costs the app on Neon. */
+  headerBytes: number
+}
+
+const VERIFICATION_ROUNDS = 5
+const VERIFICATIONS_PER_ROUND = 2000
+
+/**
+ * What one checkBearer costs, away from any server: the local transport's check of a bench
+ * session token (RS256, the local issuer's 2048-bit key), which is the stand-in for the check
+ * Neon's proxy makes. Run with the servers stopped.
+ */
+function measureVerification(dataDir: string, origin: string): Verification {
+  const identity = localIdentity(dataDir)
+  const trust = {
+    keys: [
+      { kid: LOCAL_KEY_ID, alg: 'RS256' as const, key: createPublicKey(identity.publicKeyPem) },
+    ],
+  }
+  const { token } = mintSessionToken(identity, { email: benchEmails()[0]!, origin })
+  const authorization = `Bearer ${token}`
+  const check = () => checkBearer(authorization, 'authenticated', trust)
+  const checked = check()
+  if ('refused' in checked) problems.push(`checkBearer refused a bench token: ${checked.refused}`)
+  for (let index = 0; index < 200; index++) check()
+  const wall: number[] = []
+  const cpu: number[] = []
+  for (let round = 0; round < VERIFICATION_ROUNDS; round++) {
+    const [startedAt, cpuAtStart] = [performance.now(), process.cpuUsage()]
+    for (let index = 0; index < VERIFICATIONS_PER_ROUND; index++) check()
+    const { user, system } = process.cpuUsage(cpuAtStart)
+    wall.push(((performance.now() - startedAt) * 1000) / VERIFICATIONS_PER_ROUND)
+    cpu.push((user + system) / VERIFICATIONS_PER_ROUND)
+  }
+  return {
+    calls: VERIFICATION_ROUNDS * VERIFICATIONS_PER_ROUND,
+    microsecondsPerCall: median(wall),
+    cpuMicrosecondsPerCall: median(cpu),
+    headerBytes: Buffer.byteLength(`Authorization: ${authorization}\r\n`),
+  }
+}
+
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(2))
@@ -502,6 +591,8 @@ interface Row {
   connections: number
   app: Measured
   baseline: Measured
+  appToken?: Measured
+  baselineToken?: Measured
   appClerk?: Measured
   quickstart?: Measured
 }
@@ -514,7 +605,10 @@ interface Report {
   database: string
   settings: typeof settings
   roundTrips: Record<string, Partial<Record<ServerName, number>>>
-  scriptedSaveRoundTrips: number
+  /** A save with JavaScript, with the role switch and with Neon RLS. */
+  scriptedSaveRoundTrips: { appRole: number; token: number }
+  /** One checkBearer, the local transport's check of a session token (Neon's proxy's, on Neon). */
+  verification: Verification
   outboundRequests: number
   clerkRequests: number
   javascriptGzipBytes: number
@@ -527,48 +621,35 @@ interface Report {
 }
 
 /**
- * Each scenario at each number of connections, baseline, then app, then, where the quickstart-
- * shaped app serves the scenario, Quotebook in Clerk mode and that app: one row each.
+ * Each scenario at each number of connections on the servers `measuredBy` names: one row each.
  */
 async function measureRows(servers: Servers, problems: string[]) {
   const rows: Row[] = []
   for (const scenario of scenarios) {
     for (const connections of settings.connections) {
-      const results = {} as Record<ServerName, Measured>
-      const measured: ServerName[] = [
-        'baseline',
-        'app',
-        ...(scenario.quickstart ? (['appClerk', 'quickstart'] as const) : []),
-      ]
-      for (const server of measured) {
+      const results: Partial<Record<ServerName, Measured>> = {}
+      for (const server of measuredBy(scenario)) {
         log(`bench: ${scenario.name}, ${connections} connections, ${server}`)
         const { url, cookies } = servers[server]
         const served = servedBy(server, scenario)
         await measure(url, served, connections, settings.warmup, cookies)
         await ask(servers[server].child, 'reset')
-        results[server] = await measure(url, served, connections, settings.duration, cookies)
+        const result = await measure(url, served, connections, settings.duration, cookies)
         const counted = await ask(servers[server].child, 'counters')
-        const failures = results[server].unexpected + results[server].socketErrors
+        const failures = result.unexpected + result.socketErrors
         if (failures > 0) {
           problems.push(
-            `${server}, ${scenario.name}, ${connections} connections: ${results[server].unexpected} unexpected statuses ` +
-              `(${results[server].serverErrors} 5xx), ${results[server].socketErrors} socket errors`,
+            `${server}, ${scenario.name}, ${connections} connections: ${result.unexpected} unexpected statuses ` +
+              `(${result.serverErrors} 5xx), ${result.socketErrors} socket errors`,
           )
         }
-        Object.assign(results[server], {
-          roundTripsUnderLoad: counted.database / Math.max(1, results[server].total),
-          cpuMicrosecondsPerRequest: counted.cpuMicroseconds / Math.max(1, results[server].total),
-        })
+        results[server] = {
+          ...result,
+          roundTripsUnderLoad: counted.database / Math.max(1, result.total),
+          cpuMicrosecondsPerRequest: counted.cpuMicroseconds / Math.max(1, result.total),
+        }
       }
-      rows.push({
-        scenario: scenario.name,
-        connections,
-        app: results.app,
-        baseline: results.baseline,
-        ...(results.quickstart
-          ? { appClerk: results.appClerk, quickstart: results.quickstart }
-          : {}),
-      })
+      rows.push({ scenario: scenario.name, connections, ...results } as Row)
     }
   }
   return rows
@@ -608,14 +689,41 @@ function printReport(report: Report) {
     ].join('\n'),
   )
   console.log('')
+  const { verification } = report
+  const withTokens = rows.filter((row) => row.appToken !== undefined)
+  console.log(
+    [
+      `| Neon RLS (token) against the role switch (app-role) | Conn. | App req/s, app-role / token | Token / app-role | App p50 / p99 ms, app-role / token | App CPU µs / req, app-role / token | Token − app-role, CPU µs / req | Baseline req/s, app-role / token | Baseline token − app-role, CPU µs / req | App / baseline, app-role / token |`,
+      `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+      ...withTokens.map(({ scenario, connections, app, baseline, appToken, baselineToken }) => {
+        const [token, bareToken] = [appToken!, baselineToken!]
+        return (
+          `| ${scenario} | ${connections} | ${Math.round(app.requestsPerSecond)} / ${Math.round(token.requestsPerSecond)} | ` +
+          `${ratio(token.requestsPerSecond, app.requestsPerSecond)} | ${app.p50} / ${app.p99} → ${token.p50} / ${token.p99} | ` +
+          `${cpu(app)} / ${cpu(token)} | ${cpu(token) - cpu(app)} | ` +
+          `${Math.round(baseline.requestsPerSecond)} / ${Math.round(bareToken.requestsPerSecond)} | ${cpu(bareToken) - cpu(baseline)} | ` +
+          `${ratio(app.requestsPerSecond, baseline.requestsPerSecond)} / ${ratio(token.requestsPerSecond, bareToken.requestsPerSecond)} |`
+        )
+      }),
+    ].join('\n'),
+  )
+  console.log(
+    `\nOne checkBearer (RS256, 2048-bit key; median of ${VERIFICATION_ROUNDS} rounds of ${VERIFICATIONS_PER_ROUND}): ` +
+      `${verification.microsecondsPerCall.toFixed(1)} µs (${verification.cpuMicrosecondsPerCall.toFixed(1)} µs CPU). ` +
+      `Here the local transport verifies the token and switches role in the app's process; on Neon ` +
+      `Neon's proxy does both, and the app's own cost is sending the token: an Authorization header ` +
+      `of ${verification.headerBytes} bytes.`,
+  )
+  console.log('')
   console.log(`| Measure | Value |\n| --- | --- |`)
   for (const [scenario, trips] of Object.entries(roundTrips)) {
     console.log(
-      `| DB round trips per request, ${scenario} (app / baseline / app in Clerk mode / quickstart) | ${trips.app} / ${trips.baseline} / ${trips.appClerk ?? '—'} / ${trips.quickstart ?? '—'} |`,
+      `| DB round trips per request, ${scenario} (app / baseline / app with Neon RLS / baseline with Neon RLS / app in Clerk mode / quickstart) | ` +
+        `${trips.app} / ${trips.baseline} / ${trips.appToken} / ${trips.baselineToken} / ${trips.appClerk ?? '—'} / ${trips.quickstart ?? '—'} |`,
     )
   }
   console.log(
-    `| DB round trips for a save with JavaScript (action + revalidation) | ${scriptedSave} |`,
+    `| DB round trips for a save with JavaScript (action + revalidation), app-role / token | ${scriptedSave.appRole} / ${scriptedSave.token} |`,
   )
   console.log(`| Outbound requests to non-loopback hosts | ${report.outboundRequests} |`)
   console.log(`| Requests to Clerk | ${report.clerkRequests} |`)
@@ -626,8 +734,10 @@ function printReport(report: Report) {
     `| Cold start to first 200 on /healthz (median of ${report.coldStartMs.runs.length}) | ${Math.round(report.coldStartMs.median)} ms |`,
   )
   console.log(`| Server RSS after load | ${(rssAfterLoadBytes / 1024 / 1024).toFixed(0)} MiB |`)
+  const errors = (server: Measured | undefined) =>
+    server ? server.serverErrors + server.socketErrors : 0
   console.log(
-    `| 5xx and socket errors, the app in either mode | ${rows.reduce((sum, { app, appClerk }) => sum + app.serverErrors + app.socketErrors + (appClerk ? appClerk.serverErrors + appClerk.socketErrors : 0), 0)} |`,
+    `| 5xx and socket errors, the app in any mode | ${rows.reduce((sum, { app, appToken, appClerk }) => sum + errors(app) + errors(appToken) + errors(appClerk), 0)} |`,
   )
   for (const [scenario, shares] of Object.entries(profiles)) {
     console.log('')
@@ -670,7 +780,9 @@ async function main() {
   const databaseUrl = database.url
   log(`bench: database: ${database.label}`)
   const dataDir = mkdtempSync(join(tmpdir(), 'quotebook-bench-'))
-  const [appPort, baselinePort, appClerkPort, quickstartPort] = [
+  const [appPort, baselinePort, appTokenPort, baselineTokenPort, appClerkPort, quickstartPort] = [
+    await freePort(),
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -688,6 +800,8 @@ async function main() {
 
   await seedUsers(databaseUrl)
   const cookies = sessionCookies(dataDir, appUrl)
+  const appTokenUrl = `http://127.0.0.1:${appTokenPort}`
+  const tokenEnv = { DATABASE_AUTHENTICATED_URL: authenticatedUrl(databaseUrl) }
   const appClerkUrl = `http://127.0.0.1:${appClerkPort}`
   const clerkKeys = clerkModeEnv(dataDir)
 
@@ -700,6 +814,25 @@ async function main() {
     baseline: {
       child: await startServer('baseline', { ...env, PORT: String(baselinePort) }),
       url: `http://127.0.0.1:${baselinePort}`,
+      cookies,
+    },
+    appToken: {
+      child: await startServer('appToken', {
+        ...env,
+        ...tokenEnv,
+        APP_URL: appTokenUrl,
+        PORT: String(appTokenPort),
+      }),
+      url: appTokenUrl,
+      cookies: sessionCookies(dataDir, appTokenUrl),
+    },
+    baselineToken: {
+      child: await startServer('baselineToken', {
+        ...env,
+        ...tokenEnv,
+        PORT: String(baselineTokenPort),
+      }),
+      url: `http://127.0.0.1:${baselineTokenPort}`,
       cookies,
     },
     appClerk: {
@@ -726,12 +859,30 @@ async function main() {
     },
   }
 
+  // Each server runs in the mode it is measured as: a server in token mode that fell back to the
+  // role switch would measure nothing new.
+  for (const [server, mode] of [
+    ['app', 'app-role'],
+    ['appToken', 'token'],
+    ['baselineToken', 'token'],
+  ] as const) {
+    const health = (await (await fetch(`${servers[server].url}/healthz`)).json()) as {
+      rowLevelSecurity?: string
+    }
+    if (health.rowLevelSecurity !== mode) {
+      problems.push(`${server}: /healthz says ${health.rowLevelSecurity}, expected ${mode}`)
+    }
+  }
+
   const roundTrips: Report['roundTrips'] = {}
   for (const scenario of scenarios) {
     const trips: Partial<Record<ServerName, number>> = {}
+    // Every scenario is probed in token mode, in the quick run too: 20 requests each.
     const probed: ServerName[] = [
       'app',
       'baseline',
+      'appToken',
+      'baselineToken',
       ...(scenario.quickstart ? (['appClerk', 'quickstart'] as const) : []),
     ]
     for (const server of probed) {
@@ -739,7 +890,7 @@ async function main() {
       trips[server] = await probeRoundTrips(child, url, servedBy(server, scenario), accepted[0]!)
     }
     roundTrips[scenario.name] = trips
-    for (const server of ['app', 'appClerk', 'quickstart'] as const) {
+    for (const server of checkedServers) {
       if (trips[server] !== undefined && trips[server] !== scenario.roundTrips) {
         problems.push(
           `${server}, ${scenario.name}: ${trips[server]} database round trips per request, expected ${scenario.roundTrips}`,
@@ -748,11 +899,20 @@ async function main() {
     }
   }
 
-  const scriptedSave = await probeScriptedSave(servers.app.child, servers.app.url, cookies[0]!)
-  if (scriptedSave !== 2) {
-    problems.push(
-      `a save with JavaScript made ${scriptedSave} round trips, expected 2 (action + revalidation)`,
-    )
+  const scriptedSave = {
+    appRole: await probeScriptedSave(servers.app.child, servers.app.url, cookies[0]!),
+    token: await probeScriptedSave(
+      servers.appToken.child,
+      servers.appToken.url,
+      servers.appToken.cookies[0]!,
+    ),
+  }
+  for (const [mode, trips] of Object.entries(scriptedSave)) {
+    if (trips !== 2) {
+      problems.push(
+        `a save with JavaScript (${mode}) made ${trips} round trips, expected 2 (action + revalidation)`,
+      )
+    }
   }
 
   const rows = await measureRows(servers, problems)
@@ -791,6 +951,9 @@ async function main() {
     profiles[scenario.name] = summarizeProfile(join('.bench/profile', file!))
   }
 
+  log('bench: one checkBearer, in isolation')
+  const verification = measureVerification(dataDir, appTokenUrl)
+
   log('bench: cold starts')
   const starts: number[] = []
   for (let run = 0; run < settings.coldStarts; run++) starts.push(await coldStart(env))
@@ -803,6 +966,7 @@ async function main() {
     settings,
     roundTrips,
     scriptedSaveRoundTrips: scriptedSave,
+    verification,
     outboundRequests: outbound.outbound,
     clerkRequests: outbound.clerk,
     javascriptGzipBytes,
