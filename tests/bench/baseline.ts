@@ -47,7 +47,9 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
   const url = new URL(request.url ?? '/', appUrl)
   if (url.pathname === '/healthz') {
     await checkDatabase()
-    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'ok', rowLevelSecurity }))
+    response
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ status: 'ok', rowLevelSecurity }))
     return
   }
   const user = await signedIn(request)

@@ -2,6 +2,9 @@ import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:cryp
 import { neon, type NeonDbError } from '@neondatabase/serverless'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { signJwt } from '../../app/auth/local-identity.server'
+// Types only: the modules are imported once DATABASE_AUTHENTICATED_URL is set, below.
+import type * as Client from '../../app/db/client.server'
+import type * as UserMessages from '../../app/db/user-messages.server'
 import { now } from '../helpers/sessions'
 
 // Neon RLS (DATABASE_AUTHENTICATED_URL): the database side, not the app, decides whose rows a
@@ -52,8 +55,8 @@ function es256(sub: string) {
   return `${input}.${signature.toString('base64url')}`
 }
 
-let db: typeof import('../../app/db/client.server')
-let quotes: typeof import('../../app/db/user-messages.server')
+let db: typeof Client
+let quotes: typeof UserMessages
 let authenticatedUrl: string
 
 beforeAll(async () => {
