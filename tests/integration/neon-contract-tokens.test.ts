@@ -9,7 +9,7 @@ import { signIn } from '../helpers/users'
 // user's session token, and Neon's refusals of that token, exactly as its proxy sends them,
 // played to the real driver through neonConfig.fetchFunction and through the whole app. Every
 // refusal is a 400 with no code (neondatabase/neon at 6a35a3e, proxy/src/auth/backend/jwt.rs and
-// serverless/sql_over_http.rs; /work/notes/neon-rls-research.md): the driver cannot tell it from
+// serverless/sql_over_http.rs; app/db/neon-jwt.server.ts): the driver cannot tell it from
 // a connection lost mid-query (a 503) but by its message. A token Clerk accepted and Neon
 // refuses means Neon RLS is set up with another JWKS or audience than Clerk's, or a clock is
 // off: retrying will not help, so it is a 500 that says so in the log, never an outage.
