@@ -33,6 +33,17 @@ if (process.env.QUOTEBOOK_TEST_LOGS !== '1') {
   }
 }
 
+/**
+ * The app's log lines this test has caused so far, parsed. For a test file that runs the app in
+ * its own process (tests/helpers/app.ts); a server it starts has `logLines()` of its own.
+ */
+export const heldLogLines = (): Record<string, unknown>[] =>
+  heldLines
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+
 beforeEach(() => {
   heldLines.length = 0
   onTestFailed(() => {

@@ -52,15 +52,15 @@ function folderWith(extra: Record<string, string>, real: string[] = [first]) {
 const target = process.env.DATABASE_URL ? 'Postgres server' : 'PGlite'
 
 /**
- * The real migrations (the first `upTo`) with quotebook_app renamed: roles belong to the whole
- * server, so on a server whose quotebook_app exists already only a role of the test's own shows
- * what the migrations do to a new one.
+ * The real migrations (the first `upTo`) with a role renamed (quotebook_app unless told): roles
+ * belong to the whole server, so on a server whose role exists already only a role of the test's
+ * own shows what the migrations do to a new one.
  */
-function migrationsWithRole(role: string, upTo = migrations.length) {
+function migrationsWithRole(role: string, upTo = migrations.length, renamed = 'quotebook_app') {
   const dir = mkdtempSync(join(tmpdir(), 'quotebook-migrations-'))
   for (const file of migrations.slice(0, upTo)) {
     const text = readFileSync(join(DEFAULT_MIGRATIONS_DIR, file), 'utf8')
-    writeFileSync(join(dir, file), text.replaceAll('quotebook_app', role))
+    writeFileSync(join(dir, file), text.replaceAll(renamed, role))
   }
   return dir
 }
@@ -272,4 +272,167 @@ describe(`migrations as a Neon-shaped owner (${target})`, () => {
       }
     },
   )
+})
+
+// Neon RLS off Neon (sql/00005): what the migrations make for the role `authenticated`, which the
+// app's per-user statements run as with DATABASE_AUTHENTICATED_URL.
+describe(`Neon RLS's roles, auth.user_id() and policy (${target})`, () => {
+  const tokenRoleFile = migrations.find((file) => file.startsWith('00005_'))!
+
+  /** What 00005 makes or grants, as the database shows it. */
+  async function tokenSetup(url: string) {
+    const [roles, memberships, userId, policies, grants, migrated] = await Promise.all([
+      query(
+        url,
+        `select rolname, rolcanlogin, rolsuper, rolbypassrls from pg_roles
+          where rolname in ('authenticated', 'anonymous') order by rolname`,
+      ),
+      // Every column but the grant's own oid (16 and newer): ADMIN, INHERIT and SET included.
+      query(
+        url,
+        `select r.rolname, to_jsonb(m) - 'oid' - 'roleid' - 'member' - 'grantor' as grant
+           from pg_auth_members m join pg_roles r on r.oid = m.roleid
+          where m.member = (select oid from pg_roles where rolname = current_user)
+            and r.rolname in ('authenticated', 'anonymous') order by r.rolname`,
+      ),
+      query(
+        url,
+        `select pg_get_functiondef('auth.user_id()'::regprocedure) as definition,
+                obj_description('auth.user_id()'::regprocedure, 'pg_proc') as comment`,
+      ),
+      query(
+        url,
+        `select policyname, roles::text[] as roles, cmd, permissive, qual, with_check
+           from pg_policies where schemaname = 'public' and tablename = 'user_messages'
+          order by policyname`,
+      ),
+      query(
+        url,
+        `select relname as name, relacl::text as acl from pg_class
+          where relnamespace = 'public'::regnamespace and relname in ('user_messages', 'migrations')
+         union all
+         select nspname, nspacl::text from pg_namespace where nspname in ('public', 'auth')
+         order by name`,
+      ),
+      query(url, 'select count(*)::int as applied from migrations'),
+    ])
+    return { roles, memberships, userId, policies, grants, migrated }
+  }
+
+  /** auth.user_id() in a transaction whose request.jwt.claims are `claims`. */
+  async function userIdWith(url: string, claims: string | null) {
+    const sql = postgres(url, { max: 1, onnotice: () => {} })
+    try {
+      return await sql.begin(async (tx) => {
+        if (claims !== null) await tx`select set_config('request.jwt.claims', ${claims}, true)`
+        const [row] = await tx<{ id: string | null }[]>`select auth.user_id() as id`
+        return row!.id
+      })
+    } finally {
+      await sql.end()
+    }
+  }
+
+  test('authenticated and anonymous are NOLOGIN, neither superuser nor BYPASSRLS; auth.user_id() is the stand-in; the policy admits authenticated to its own rows only', async () => {
+    const url = await fresh()
+    await applyMigrations({ databaseUrl: url, log: () => {} })
+    const setup = await tokenSetup(url)
+    expect(setup.roles).toEqual(
+      ['anonymous', 'authenticated'].map((rolname) => ({
+        rolname,
+        rolcanlogin: false,
+        rolsuper: false,
+        rolbypassrls: false,
+      })),
+    )
+    expect(setup.userId).toEqual([
+      {
+        definition: expect.stringContaining("current_setting('request.jwt.claims'"),
+        comment: expect.stringMatching(
+          /^Quotebook's stand-in for pg_session_jwt, for development and tests/,
+        ),
+      },
+    ])
+    expect(await userIdWith(url, JSON.stringify({ sub: 'user_from_token', iat: 1 }))).toBe(
+      'user_from_token',
+    )
+    expect(await userIdWith(url, null)).toBeNull()
+    expect(setup.policies).toContainEqual(
+      expect.objectContaining({
+        policyname: 'user_messages_token_owner',
+        roles: ['authenticated'],
+        cmd: 'ALL',
+        qual: expect.stringMatching(/user_id = \( SELECT auth\.user_id\(\)/),
+        with_check: expect.stringMatching(/user_id = \( SELECT auth\.user_id\(\)/),
+      }),
+    )
+    const [privileges] = await query(
+      url,
+      `select has_table_privilege('authenticated', 'migrations',
+                'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') as authenticated,
+              has_table_privilege('anonymous', 'migrations',
+                'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') as anonymous`,
+    )
+    expect(privileges).toEqual({ authenticated: false, anonymous: false })
+  })
+
+  test("with Neon's Data API grants (every new table in public to authenticated), the migrations table is still not authenticated's", async () => {
+    const url = await fresh()
+    // As Neon's Data API sets it up, before the first migration: the role, and default grants.
+    await query(
+      url,
+      `do $$ begin create role authenticated nologin;
+         exception when duplicate_object then null; end $$;
+       alter default privileges in schema public
+         grant select, insert, update, delete, truncate on tables to authenticated`,
+    )
+    await applyMigrations({ databaseUrl: url, log: () => {} })
+    const [privileges] = await query(
+      url,
+      `select has_table_privilege('authenticated', 'migrations',
+                'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') as migrations,
+              has_table_privilege('authenticated', 'user_messages', 'SELECT') as user_messages`,
+    )
+    expect(privileges).toEqual({ migrations: false, user_messages: true })
+  })
+
+  test(`running ${tokenRoleFile} again by hand, as Neon's SQL editor would, succeeds and changes nothing`, async () => {
+    const url = await fresh()
+    await applyMigrations({ databaseUrl: url, log: () => {} })
+    const before = await tokenSetup(url)
+    await query(url, readFileSync(join(DEFAULT_MIGRATIONS_DIR, tokenRoleFile), 'utf8'))
+    expect(await tokenSetup(url)).toEqual(before)
+  })
+
+  // Roles belong to the whole server, and other databases of this one use its `authenticated`:
+  // on a Postgres server the test makes a role of its own under another name, and migrates with
+  // 00005 naming it. Giving a role BYPASSRLS takes a superuser on Postgres 15.
+  test('an authenticated role that bypasses row-level security is refused, with what to do', async () => {
+    const url = await fresh()
+    const role =
+      target === 'PGlite'
+        ? 'authenticated'
+        : `authenticated_${randomUUID().replaceAll('-', '').slice(0, 12)}`
+    const administrator = new URL(url)
+    if (target !== 'PGlite') administrator.username = 'postgres'
+    // As a role made in Neon's console would be (one with BYPASSRLS), before migrating.
+    await query(administrator.href, `create role ${role} nologin bypassrls`)
+    try {
+      const dir =
+        target === 'PGlite'
+          ? DEFAULT_MIGRATIONS_DIR
+          : migrationsWithRole(role, migrations.length, 'authenticated')
+      await expect(applyMigrations({ databaseUrl: url, log: () => {}, dir })).rejects.toThrow(
+        new RegExp(
+          `${tokenRoleFile}.*The role ${role} exists but bypasses row-level security\\..*Drop or rename it`,
+          's',
+        ),
+      )
+      expect(await tableExists(url, 'user_messages')).toBe(false)
+    } finally {
+      await database?.drop()
+      database = undefined
+      await dropRole(role)
+    }
+  })
 })

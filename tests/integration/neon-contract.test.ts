@@ -1,46 +1,20 @@
 import { neonConfig } from '@neondatabase/serverless'
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { appHandler, get, ORIGIN, post } from '../helpers/app'
+import { errorBody, json } from '../helpers/neon-answers'
 import { signIn } from '../helpers/users'
 
 // Neon's failure answers, exactly as its proxy sends them, played to the real driver through
 // neonConfig.fetchFunction and through the whole app. Each must end in the 503 page with the
 // typed text kept, never in a 500. The shapes are read from neondatabase/neon at 6a35a3e:
-// - proxy/src/serverless/sql_over_http.rs:220-240: the error body, always these 17 keys, absent
-//   ones null, `code` and `severity` "" without a Postgres error; 400 for errors of a query
-//   (:333), 500 for a compute it cannot reach (:326-329, compute/mod.rs:33);
+// - proxy/src/serverless/sql_over_http.rs:220-240: the error body (tests/helpers/neon-answers.ts);
+//   400 for errors of a query (:333), 500 for a compute it cannot reach (:326-329,
+//   compute/mod.rs:33);
 // - :136-153: a query cancelled when its connection was cut, two keys only;
 // - proxy/src/http/mod.rs:150-175 and sql_over_http.rs:259-260: 413 and 507 past the 10 MiB
 //   request and response limits (binary/proxy.rs:310-314).
 // The driver (@neondatabase/serverless 1.2.0, index.mjs:1317) reads only a 400 as JSON; any other
 // status becomes "Server error (HTTP status N): <body>" with no code.
-
-const errorBody = (message: string, fields: Record<string, string | null> = {}) => ({
-  message,
-  code: '',
-  detail: null,
-  hint: null,
-  position: null,
-  internalPosition: null,
-  internalQuery: null,
-  severity: '',
-  where: null,
-  table: null,
-  column: null,
-  schema: null,
-  dataType: null,
-  constraint: null,
-  file: null,
-  line: null,
-  routine: null,
-  ...fields,
-})
-
-const json = (status: number, body: unknown) => () =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' },
-  })
 
 const answers: [string, () => Response][] = [
   [
@@ -87,6 +61,8 @@ let handle: (request: Request) => Promise<Response>
 let transport: typeof neonConfig.fetchFunction
 beforeAll(async () => {
   handle = await appHandler()
+  // The app's database client is made on its first request, and sets the local transport then.
+  expect((await handle(get('/healthz'))).status).toBe(200)
   transport = neonConfig.fetchFunction
 })
 afterEach(() => {

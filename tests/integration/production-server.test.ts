@@ -991,6 +991,100 @@ describe('start-up in production checks the database the way a page uses it', ()
     }
   })
 
+  /** Neon RLS's connection string for `target`: the owner's, as the role `authenticated`. */
+  const authenticatedUrl = (target: FreshDatabase) => {
+    const url = new URL(target.url)
+    url.username = 'authenticated'
+    url.password = ''
+    return url.toString()
+  }
+
+  /** A start that must fail: its output, once it has exited 1. */
+  const refusedStart = async (env: Record<string, string>) => {
+    const outcome = await startBehindProxy(env).then(
+      async (started) => (await started.stop(), 'started'),
+      (error: Error) => error.message,
+    )
+    expect(outcome).toMatch(/exit 1/)
+    expect(outcome).not.toMatch(stackTrace)
+    return outcome
+  }
+
+  /** The error lines of a refused start's output, parsed. */
+  const errorLines = (output: string) =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"level":"error"'))
+      .map((line) => JSON.parse(line) as { message: string })
+
+  test('Neon RLS on a database on this machine is refused, in one line: its tokens are checked by the app, not Neon', async () => {
+    const output = await refusedStart({ DATABASE_AUTHENTICATED_URL: authenticatedUrl(database) })
+    expect(errorLines(output)).toEqual([
+      {
+        time: expect.any(String),
+        level: 'error',
+        message: expect.stringMatching(
+          /^DATABASE_AUTHENTICATED_URL names a database on this machine, .*for development and tests only\./,
+        ),
+      },
+    ])
+  })
+
+  describe('a database without the policy for `authenticated`', () => {
+    let withoutPolicy: FreshDatabase
+    beforeAll(async () => {
+      withoutPolicy = await freshDatabase()
+      await applyMigrations({ databaseUrl: withoutPolicy.url, log: () => {} })
+      const owner = postgres(withoutPolicy.url, { max: 1, onnotice: () => {} })
+      try {
+        await owner.unsafe('drop policy user_messages_token_owner on user_messages')
+      } finally {
+        await owner.end()
+      }
+    })
+    afterAll(async () => {
+      await withoutPolicy?.drop()
+    })
+
+    test('is refused in production, naming sql/00005', async () => {
+      const output = await refusedStart({
+        DATABASE_URL: withoutPolicy.url,
+        DATABASE_AUTHENTICATED_URL: authenticatedUrl(withoutPolicy),
+      })
+      expect(errorLines(output)).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(
+            /no policy for the role authenticated .*run sql\/00005_token_checked_row_level_security\.sql/,
+          ),
+        }),
+      ])
+    })
+
+    test('outside production, /healthz answers 503 and logs why', async () => {
+      const own = await startProductionServer({
+        DATABASE_URL: withoutPolicy.url,
+        DATABASE_AUTHENTICATED_URL: authenticatedUrl(withoutPolicy),
+      })
+      try {
+        const health = await send(own, 'GET', '/healthz')
+        expect([health.status, JSON.parse(health.body.toString())]).toEqual([
+          503,
+          { status: 'unavailable' },
+        ])
+        await expect
+          .poll(() => linesFor(own, health))
+          .toContainEqual(
+            expect.objectContaining({
+              level: 'error',
+              message: expect.stringMatching(/no policy for the role authenticated .*sql\/00005/),
+            }),
+          )
+      } finally {
+        await own.stop()
+      }
+    })
+  })
+
   test('/healthz answers 503 when the role switch fails, though the database answers', async () => {
     // NODE_ENV=test skips the start-up check, as a server started before a grant was revoked.
     const own = await startProductionServer({ DATABASE_URL: asUser('quotebook_stranger') })

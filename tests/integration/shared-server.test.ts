@@ -62,11 +62,15 @@ describe('a database on a server shared with other databases', () => {
           await admin.unsafe(`grant all on database ${database} to ${group}`)
           await admin.unsafe('reset role')
           if (major >= 16) {
-            // 00003 grants quotebook_app to its owner only where the owner may: here the role
-            // belongs to whoever first migrated on this server.
-            await admin
-              .unsafe(`grant quotebook_app to ${owner} with inherit false, set true`)
-              .catch(() => {})
+            // 00003 grants quotebook_app, and 00005 authenticated and anonymous, to the owner
+            // only where the owner may: here the roles belong to whoever first migrated on this
+            // server (each migration fails naming the GRANT it needs). Where they do not exist
+            // yet, the first owner makes them and grants itself.
+            for (const role of ['quotebook_app', 'authenticated', 'anonymous']) {
+              await admin
+                .unsafe(`grant ${role} to ${owner} with inherit false, set true`)
+                .catch(() => {})
+            }
           }
           await applyMigrations({ databaseUrl: urlFor(owner, database), log: () => {} })
         }
