@@ -7,6 +7,7 @@ import { closeEmbeddedDatabases, EMBEDDED_OWNER, embeddedDatabase } from './embe
 import { closeLocalTransport } from './local-pool.server'
 import { isLocalDatabaseUrl, localTransport, serveTokenRoles } from './local-transport.server'
 import type { TrustedKey } from './neon-jwt.server'
+import type { TokenSetup } from './token-setup.server'
 
 /**
  * The one database client. Which database it reaches is decided here, once, at start-up:
@@ -217,15 +218,6 @@ const tokenSetupRow = z.object({
   grants: z.boolean(),
   user_id_from: z.enum(['pg_session_jwt', 'stand-in', 'missing']),
 })
-
-/** What Neon RLS rests on in the database: `authenticated`'s grants and policy, auth.user_id(). */
-export interface TokenSetup {
-  policy: boolean
-  /** Whether `authenticated` may read and write user_messages. */
-  grants: boolean
-  /** Neon's pg_session_jwt, Quotebook's stand-in (sql/00005), or nothing. */
-  userIdFrom: z.infer<typeof tokenSetupRow>['user_id_from']
-}
 
 /**
  * What every signed-in page needs of the database, in one round trip and within the deadline:

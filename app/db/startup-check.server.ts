@@ -1,12 +1,7 @@
 import { describeError, logLine } from '../http/log.server'
-import {
-  checkDatabase,
-  databaseMajorVersion,
-  databaseName,
-  databaseUser,
-  type TokenSetup,
-} from './client.server'
+import { checkDatabase, databaseMajorVersion, databaseName, databaseUser } from './client.server'
 import { setupFailure } from './errors.server'
+import { tokenSetupProblem } from './token-setup.server'
 
 /**
  * In production, before listening: a database the app cannot use is refused at deploy time with
@@ -79,38 +74,3 @@ async function grantAppRole(user: string) {
 
 /** A name as SQL writes it, exactly: in double quotes (a bare `user` is a keyword). */
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`
-
-/**
- * Why Neon RLS (DATABASE_AUTHENTICATED_URL) cannot run as set up, or null. In production the
- * claims must be Neon's: pg_session_jwt reads them only from a token signed with the key Neon's
- * proxy sets per connection, where the stand-in auth.user_id() trusts claims any session can set.
- * (A database on this machine is refused before it is asked: client.server.ts.)
- */
-export function tokenSetupProblem(
-  setup: TokenSetup,
-  { production }: { production: boolean },
-): string | null {
-  if (setup.userIdFrom === 'missing' || !setup.policy || !setup.grants) {
-    const missing =
-      setup.userIdFrom === 'missing'
-        ? 'auth.user_id()'
-        : !setup.policy
-          ? 'policy for the role authenticated'
-          : 'grant on user_messages to the role authenticated'
-    return (
-      `DATABASE_AUTHENTICATED_URL is set, but the database has no ${missing} (Neon RLS). On ` +
-      'Neon, enable RLS for Clerk in the console, which creates the roles and pg_session_jwt, ' +
-      'then run sql/00005_token_checked_row_level_security.sql in its SQL editor; elsewhere, ' +
-      'run npm run db:migrate. Then start again.'
-    )
-  }
-  if (production && setup.userIdFrom !== 'pg_session_jwt') {
-    return (
-      'DATABASE_AUTHENTICATED_URL is set, but auth.user_id() in this database is Quotebook\u2019s ' +
-      'stand-in (sql/00005), which trusts claims any session can set: for development and ' +
-      'tests only. In production it must be Neon\u2019s pg_session_jwt (enable RLS in Neon\u2019s ' +
-      'console), or unset DATABASE_AUTHENTICATED_URL.'
-    )
-  }
-  return null
-}

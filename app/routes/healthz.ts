@@ -1,6 +1,6 @@
 import { checkDatabase, rowLevelSecurity } from '../db/client.server'
 import { databaseFailure } from '../db/errors.server'
-import { tokenSetupProblem } from '../db/startup-check.server'
+import { tokenSetupProblem } from '../db/token-setup.server'
 import { env } from '../env.server'
 import { logLine } from '../http/log.server'
 import { requestIdOf } from '../http/request-context.server'
