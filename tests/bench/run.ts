@@ -39,7 +39,9 @@ import { type ProfileShares, summarizeProfile } from './profile'
  *
  * Quotebook and the baseline run twice: with the app's role switch, and with Neon RLS
  * (DATABASE_AUTHENTICATED_URL, where the local transport verifies each session token as Neon's
- * proxy would). The quick run measures the latter for the page and the save only.
+ * proxy would). The quick run measures the latter for the page and the save only. Neon RLS runs
+ * under NODE_ENV=test, since production refuses the local stand-in for Neon's proxy; NODE_ENV also
+ * picks React's development build, so it is set against the app-role build under NODE_ENV=test.
  */
 const { values: flags } = parseArgs({
   options: {
@@ -62,14 +64,20 @@ const settings = {
 /**
  * `app` is Quotebook in local mode and `baseline` its bare counterpart. `appToken` and
  * `baselineToken` are the same with Neon RLS (DATABASE_AUTHENTICATED_URL: per-user statements
- * sent as `authenticated` with the session token). `appClerk` is the same build in Clerk mode
- * (Clerk's keys, here the local identity's; `<ClerkProvider>` rendered), to set against
- * `quickstart`, the quickstart-shaped app, which is in Clerk mode too.
+ * sent as `authenticated` with the session token), under NODE_ENV=test: production refuses a
+ * database whose tokens the app's own transport checks, which only Neon's proxy may do there.
+ * `appRoleTest` is `app` under NODE_ENV=test, `appToken`'s counterpart: NODE_ENV also selects
+ * React's build (the development one unless production), which costs a page more CPU. The
+ * baseline renders no React and reads NODE_ENV only at start-up, so `baseline` stays
+ * `baselineToken`'s counterpart. `appClerk` is the same build in Clerk mode (Clerk's keys, here
+ * the local identity's; `<ClerkProvider>` rendered), to set against `quickstart`, the
+ * quickstart-shaped app, which is in Clerk mode too.
  */
-type ServerName = 'app' | 'baseline' | 'appToken' | 'baselineToken' | 'appClerk' | 'quickstart'
+type ServerName =
+  'app' | 'baseline' | 'appRoleTest' | 'appToken' | 'baselineToken' | 'appClerk' | 'quickstart'
 
 // The servers held to the scenario's round trips (the baseline's are reported, not held).
-const checkedServers = ['app', 'appToken', 'appClerk', 'quickstart'] as const
+const checkedServers = ['app', 'appRoleTest', 'appToken', 'appClerk', 'quickstart'] as const
 
 // Where the bench builds the quickstart-shaped app (react-router.config.ts there says so too).
 const QUICKSTART_SOURCE = 'tests/bench/quickstart'
@@ -88,7 +96,8 @@ interface Scenario {
   quickstart: boolean
   /** Where the quickstart-shaped app serves it, when not at `path` (its one route saves). */
   quickstartPath?: string
-  /** Whether the quick run (CI's) measures it with Neon RLS too; the full run always does. */
+  /** Whether the quick run (CI's) measures it with Neon RLS too, beside the app-role build under
+   * the same NODE_ENV; the full run always does. */
   tokenInQuickRun: boolean
 }
 
@@ -99,7 +108,9 @@ interface Scenario {
 const measuredBy = (scenario: Scenario): ServerName[] => [
   'baseline',
   'app',
-  ...(!quick || scenario.tokenInQuickRun ? (['baselineToken', 'appToken'] as const) : []),
+  ...(!quick || scenario.tokenInQuickRun
+    ? (['baselineToken', 'appRoleTest', 'appToken'] as const)
+    : []),
   ...(scenario.quickstart ? (['appClerk', 'quickstart'] as const) : []),
 ]
 
@@ -283,6 +294,7 @@ function serverCommand(server: ServerName, profiled = false): [string, string[]]
   ]
   switch (server) {
     case 'app':
+    case 'appRoleTest':
     case 'appToken':
     case 'appClerk':
       return [process.execPath, [...instrument, 'build/server/index.js']]
@@ -591,6 +603,7 @@ interface Row {
   connections: number
   app: Measured
   baseline: Measured
+  appRoleTest?: Measured
   appToken?: Measured
   baselineToken?: Measured
   appClerk?: Measured
@@ -693,19 +706,27 @@ function printReport(report: Report) {
   const withTokens = rows.filter((row) => row.appToken !== undefined)
   console.log(
     [
-      `| Neon RLS (token) against the role switch (app-role) | Conn. | App req/s, app-role / token | Token / app-role | App p50 / p99 ms, app-role / token | App CPU µs / req, app-role / token | Token − app-role, CPU µs / req | Baseline req/s, app-role / token | Baseline token − app-role, CPU µs / req | App / baseline, app-role / token |`,
-      `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
-      ...withTokens.map(({ scenario, connections, app, baseline, appToken, baselineToken }) => {
-        const [token, bareToken] = [appToken!, baselineToken!]
-        return (
-          `| ${scenario} | ${connections} | ${Math.round(app.requestsPerSecond)} / ${Math.round(token.requestsPerSecond)} | ` +
-          `${ratio(token.requestsPerSecond, app.requestsPerSecond)} | ${app.p50} / ${app.p99} → ${token.p50} / ${token.p99} | ` +
-          `${cpu(app)} / ${cpu(token)} | ${cpu(token) - cpu(app)} | ` +
-          `${Math.round(baseline.requestsPerSecond)} / ${Math.round(bareToken.requestsPerSecond)} | ${cpu(bareToken) - cpu(baseline)} | ` +
-          `${ratio(app.requestsPerSecond, baseline.requestsPerSecond)} / ${ratio(token.requestsPerSecond, bareToken.requestsPerSecond)} |`
-        )
-      }),
+      `| Neon RLS (token) against the role switch (app-role), both under NODE_ENV=test | Conn. | App req/s, app-role / token | Token / app-role | App p50 / p99 ms, app-role / token | App CPU µs / req, app-role / token | Token − app-role, CPU µs / req | Baseline req/s, app-role / token | Baseline token − app-role, CPU µs / req | App / baseline, app-role / token | App-role req/s, NODE_ENV test / production |`,
+      `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+      ...withTokens.map(
+        ({ scenario, connections, app, baseline, appRoleTest, appToken, baselineToken }) => {
+          const [appRole, token, bareToken] = [appRoleTest!, appToken!, baselineToken!]
+          return (
+            `| ${scenario} | ${connections} | ${Math.round(appRole.requestsPerSecond)} / ${Math.round(token.requestsPerSecond)} | ` +
+            `${ratio(token.requestsPerSecond, appRole.requestsPerSecond)} | ${appRole.p50} / ${appRole.p99} → ${token.p50} / ${token.p99} | ` +
+            `${cpu(appRole)} / ${cpu(token)} | ${cpu(token) - cpu(appRole)} | ` +
+            `${Math.round(baseline.requestsPerSecond)} / ${Math.round(bareToken.requestsPerSecond)} | ${cpu(bareToken) - cpu(baseline)} | ` +
+            `${ratio(appRole.requestsPerSecond, baseline.requestsPerSecond)} / ${ratio(token.requestsPerSecond, bareToken.requestsPerSecond)} | ` +
+            `${Math.round(appRole.requestsPerSecond)} / ${Math.round(app.requestsPerSecond)} |`
+          )
+        },
+      ),
     ].join('\n'),
+  )
+  console.log(
+    `\nNeon RLS runs under NODE_ENV=test: production refuses the local transport's stand-in for ` +
+      `Neon's proxy. The app is set against its app-role build under NODE_ENV=test (React's ` +
+      `development build); the baseline renders no React, so its production-mode app-role run stays.`,
   )
   console.log(
     `\nOne checkBearer (RS256, 2048-bit key; median of ${VERIFICATION_ROUNDS} rounds of ${VERIFICATIONS_PER_ROUND}): ` +
@@ -718,8 +739,8 @@ function printReport(report: Report) {
   console.log(`| Measure | Value |\n| --- | --- |`)
   for (const [scenario, trips] of Object.entries(roundTrips)) {
     console.log(
-      `| DB round trips per request, ${scenario} (app / baseline / app with Neon RLS / baseline with Neon RLS / app in Clerk mode / quickstart) | ` +
-        `${trips.app} / ${trips.baseline} / ${trips.appToken} / ${trips.baselineToken} / ${trips.appClerk ?? '—'} / ${trips.quickstart ?? '—'} |`,
+      `| DB round trips per request, ${scenario} (app / baseline / app under NODE_ENV=test / app with Neon RLS / baseline with Neon RLS / app in Clerk mode / quickstart) | ` +
+        `${trips.app} / ${trips.baseline} / ${trips.appRoleTest} / ${trips.appToken} / ${trips.baselineToken} / ${trips.appClerk ?? '—'} / ${trips.quickstart ?? '—'} |`,
     )
   }
   console.log(
@@ -737,7 +758,7 @@ function printReport(report: Report) {
   const errors = (server: Measured | undefined) =>
     server ? server.serverErrors + server.socketErrors : 0
   console.log(
-    `| 5xx and socket errors, the app in any mode | ${rows.reduce((sum, { app, appToken, appClerk }) => sum + errors(app) + errors(appToken) + errors(appClerk), 0)} |`,
+    `| 5xx and socket errors, the app in any mode | ${rows.reduce((sum, { app, appRoleTest, appToken, appClerk }) => sum + errors(app) + errors(appRoleTest) + errors(appToken) + errors(appClerk), 0)} |`,
   )
   for (const [scenario, shares] of Object.entries(profiles)) {
     console.log('')
@@ -780,7 +801,16 @@ async function main() {
   const databaseUrl = database.url
   log(`bench: database: ${database.label}`)
   const dataDir = mkdtempSync(join(tmpdir(), 'quotebook-bench-'))
-  const [appPort, baselinePort, appTokenPort, baselineTokenPort, appClerkPort, quickstartPort] = [
+  const [
+    appPort,
+    baselinePort,
+    appRoleTestPort,
+    appTokenPort,
+    baselineTokenPort,
+    appClerkPort,
+    quickstartPort,
+  ] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -800,8 +830,12 @@ async function main() {
 
   await seedUsers(databaseUrl)
   const cookies = sessionCookies(dataDir, appUrl)
+  // Neon RLS with the local transport standing in for Neon's proxy is refused in production, so
+  // the token servers, and the app-role build they are set against, run under NODE_ENV=test.
+  const testEnv = { ...env, NODE_ENV: 'test' }
+  const tokenEnv = { ...testEnv, DATABASE_AUTHENTICATED_URL: authenticatedUrl(databaseUrl) }
+  const appRoleTestUrl = `http://127.0.0.1:${appRoleTestPort}`
   const appTokenUrl = `http://127.0.0.1:${appTokenPort}`
-  const tokenEnv = { DATABASE_AUTHENTICATED_URL: authenticatedUrl(databaseUrl) }
   const appClerkUrl = `http://127.0.0.1:${appClerkPort}`
   const clerkKeys = clerkModeEnv(dataDir)
 
@@ -816,9 +850,17 @@ async function main() {
       url: `http://127.0.0.1:${baselinePort}`,
       cookies,
     },
+    appRoleTest: {
+      child: await startServer('appRoleTest', {
+        ...testEnv,
+        APP_URL: appRoleTestUrl,
+        PORT: String(appRoleTestPort),
+      }),
+      url: appRoleTestUrl,
+      cookies: sessionCookies(dataDir, appRoleTestUrl),
+    },
     appToken: {
       child: await startServer('appToken', {
-        ...env,
         ...tokenEnv,
         APP_URL: appTokenUrl,
         PORT: String(appTokenPort),
@@ -828,7 +870,6 @@ async function main() {
     },
     baselineToken: {
       child: await startServer('baselineToken', {
-        ...env,
         ...tokenEnv,
         PORT: String(baselineTokenPort),
       }),
@@ -863,6 +904,7 @@ async function main() {
   // role switch would measure nothing new.
   for (const [server, mode] of [
     ['app', 'app-role'],
+    ['appRoleTest', 'app-role'],
     ['appToken', 'token'],
     ['baselineToken', 'token'],
   ] as const) {
@@ -881,6 +923,7 @@ async function main() {
     const probed: ServerName[] = [
       'app',
       'baseline',
+      'appRoleTest',
       'appToken',
       'baselineToken',
       ...(scenario.quickstart ? (['appClerk', 'quickstart'] as const) : []),
