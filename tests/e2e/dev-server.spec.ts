@@ -220,7 +220,8 @@ test('Ctrl-C with a page open stops `npm run dev`, the embedded database closed'
   await expect.poll(() => output, { timeout: 20_000 }).toContain('"message":"stopped"')
 })
 
-// A server and data directory of its own, started once the file's server has stopped.
+// Token mode in development: a server and data directory of its own, started once the file's
+// server has stopped.
 test('`npm run dev` with DATABASE_AUTHENTICATED_URL signs a user in and saves their quote', async ({
   page,
 }) => {
@@ -253,5 +254,7 @@ test('`npm run dev` with DATABASE_AUTHENTICATED_URL signs a user in and saves th
     if (dev.exitCode === null && dev.pid) process.kill(-dev.pid, 'SIGTERM')
     await exited
     rmSync(data, { recursive: true, force: true })
+    // Its log, for a failure after it started (the report lists attachments of failed tests).
+    await test.info().attach('npm run dev', { body: said, contentType: 'text/plain' })
   }
 })
