@@ -33,7 +33,8 @@ export const baseUrlOf = (mode: RowLevelSecurity) => `http://127.0.0.1:${e2eServ
  * database URL, the embedded database's, whose port the app fills in.
  */
 export function authenticatedUrl(databaseUrl: string | undefined): string {
-  if (databaseUrl === undefined) return 'postgresql://authenticated@localhost/postgres'
+  // Empty is unset, as the app reads it.
+  if (!databaseUrl) return 'postgresql://authenticated@localhost/postgres'
   const url = new URL(databaseUrl)
   url.username = 'authenticated'
   url.password = ''
