@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, defineConfig, devices } from '@playwright/test'
-import { e2eDataDir } from './helpers/e2e-paths'
+import {
+  baseUrlOf,
+  e2eServers,
+  type RowLevelSecurity,
+  rowLevelSecurityEnv,
+  type ServerOptions,
+} from './helpers/e2e-servers'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const port = Number(process.env.E2E_PORT ?? 4317)
-const baseURL = `http://127.0.0.1:${port}`
 
 // `npx playwright install` cannot download here; Debian's chromium stands in for Playwright's own.
 const bundled = chromium.executablePath()
@@ -17,7 +21,59 @@ const online = ['CLERK_PUBLISHABLE_KEY', 'CLERK_SECRET_KEY', 'E2E_CLERK_USER_EMA
 )
 const executablePath = existsSync(bundled) ? undefined : '/usr/bin/chromium'
 
-export default defineConfig({
+/** A browser project's tests run on the server of its mode. */
+const onServer = (mode: RowLevelSecurity) => ({ rowLevelSecurity: mode, baseURL: baseUrlOf(mode) })
+
+// Start-up and `npm run dev` have projects of their own.
+const ownProjects = /startup\.spec|dev-server\.spec/
+// Clerk's own components, and what JavaScript adds, need JavaScript.
+const needJavaScript = /clerk-online\.spec|enhanced\.spec|offline\.spec|screenshots\.spec/
+// The styles and the README's pictures are the same HTML and CSS in either mode: checked once.
+const sameInEitherMode = /appearance\.spec|contrast\.spec|screenshots\.spec/
+
+// The servers' logs (the build's output, one JSON line per request) only when asked for: a
+// passing run prints the tests' results alone.
+const serverOutput: 'pipe' | 'ignore' = process.env.QUOTEBOOK_TEST_LOGS === '1' ? 'pipe' : 'ignore'
+
+/**
+ * The production server in `mode`, as `npm start` serves the build, on a fresh data directory;
+ * with `build`, a production build first, whatever NODE_ENV the server then runs with.
+ */
+function productionServer(mode: RowLevelSecurity, { build }: { build: boolean }) {
+  const { port, dataDir } = e2eServers[mode]
+  const steps = [
+    `rm -rf "${dataDir}"`,
+    ...(build ? ['NODE_ENV=production npm run build'] : []),
+    'node build/server/index.js',
+  ]
+  return {
+    command: steps.join(' && '),
+    cwd: root,
+    url: `${baseUrlOf(mode)}/favicon.svg`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: serverOutput,
+    stderr: serverOutput,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      // Not "production": without DATABASE_URL the server then uses the embedded database.
+      NODE_ENV: 'test',
+      QUOTEBOOK_DATA_DIR: dataDir,
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+      ...rowLevelSecurityEnv(mode, process.env.DATABASE_URL),
+      ...(online
+        ? {
+            CLERK_PUBLISHABLE_KEY: process.env.CLERK_PUBLISHABLE_KEY!,
+            CLERK_SECRET_KEY: process.env.CLERK_SECRET_KEY!,
+            ...(process.env.CLERK_JWT_KEY ? { CLERK_JWT_KEY: process.env.CLERK_JWT_KEY } : {}),
+          }
+        : {}),
+    },
+  }
+}
+
+export default defineConfig<object, ServerOptions>({
   testDir: './e2e',
   outputDir: './.artifacts/results',
   fullyParallel: true,
@@ -28,7 +84,8 @@ export default defineConfig({
     ? [['list']]
     : [['list'], ['html', { outputFolder: './.artifacts/report', open: 'never' }]],
   use: {
-    baseURL,
+    // The start-up and dev projects' server; each browser project names its own.
+    baseURL: baseUrlOf('app-role'),
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -43,50 +100,37 @@ export default defineConfig({
     },
   },
   projects: [
-    // Every user flow, with JavaScript on and with it off.
+    // Every user flow, with JavaScript on and with it off, on the server in each mode of
+    // row-level security.
     {
       name: 'js',
-      use: { ...devices['Desktop Chrome'] },
-      testIgnore: /startup\.spec|dev-server\.spec/,
+      use: { ...devices['Desktop Chrome'], ...onServer('app-role') },
+      testIgnore: ownProjects,
     },
     {
       name: 'no-js',
-      use: { ...devices['Desktop Chrome'], javaScriptEnabled: false },
-      // Clerk's own components, and what JavaScript adds, need JavaScript.
-      testIgnore:
-        /startup\.spec|dev-server\.spec|clerk-online\.spec|enhanced\.spec|offline\.spec|screenshots\.spec/,
+      use: { ...devices['Desktop Chrome'], javaScriptEnabled: false, ...onServer('app-role') },
+      testIgnore: [ownProjects, needJavaScript],
+    },
+    {
+      name: 'js · token',
+      use: { ...devices['Desktop Chrome'], ...onServer('token') },
+      testIgnore: [ownProjects, sameInEitherMode],
+    },
+    {
+      name: 'no-js · token',
+      use: { ...devices['Desktop Chrome'], javaScriptEnabled: false, ...onServer('token') },
+      testIgnore: [ownProjects, needJavaScript, sameInEitherMode],
     },
     // Start-up checks of the production server, which need no browser.
     { name: 'server', testMatch: /startup\.spec/ },
     // `npm run dev` from a cold start, as a newcomer first runs it.
     { name: 'dev', use: { ...devices['Desktop Chrome'] }, testMatch: /dev-server\.spec/ },
   ],
-  webServer: {
-    // The production build, served as `npm start` serves it.
-    // A fresh data directory, and a production build whatever NODE_ENV the server then runs with.
-    command: `rm -rf "${e2eDataDir}" && NODE_ENV=production npm run build && node build/server/index.js`,
-    cwd: root,
-    url: `${baseURL}/favicon.svg`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    // The server's log (its build's output, one JSON line per request) only when asked for: a
-    // passing run prints the tests' results alone.
-    stdout: process.env.QUOTEBOOK_TEST_LOGS === '1' ? 'pipe' : 'ignore',
-    stderr: process.env.QUOTEBOOK_TEST_LOGS === '1' ? 'pipe' : 'ignore',
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      // Not "production": without DATABASE_URL the server then uses the embedded database.
-      NODE_ENV: 'test',
-      QUOTEBOOK_DATA_DIR: e2eDataDir,
-      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-      ...(online
-        ? {
-            CLERK_PUBLISHABLE_KEY: process.env.CLERK_PUBLISHABLE_KEY!,
-            CLERK_SECRET_KEY: process.env.CLERK_SECRET_KEY!,
-            ...(process.env.CLERK_JWT_KEY ? { CLERK_JWT_KEY: process.env.CLERK_JWT_KEY } : {}),
-          }
-        : {}),
-    },
-  },
+  // One build, then a server in each mode. Playwright starts its web servers one after another,
+  // each once the one before answers, so the second finds the build the first made.
+  webServer: [
+    productionServer('app-role', { build: true }),
+    productionServer('token', { build: false }),
+  ],
 })

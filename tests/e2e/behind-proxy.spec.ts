@@ -1,14 +1,14 @@
 import { applyMigrations } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
 import { httpsProxy } from '../helpers/https-proxy'
-import { type RunningServer, startProductionServer } from '../helpers/production-server'
+import type { RunningServer } from '../helpers/production-server'
 import { freePort } from '../helpers/tcp-proxy'
 import { expect, quoteField, saveQuote, test } from './fixtures'
 
 // The production server as a deployment runs it: NODE_ENV=production, behind a proxy that
 // terminates TLS. Chromium speaks https to the proxy; the proxy speaks plain http to the server
-// with X-Forwarded-Proto: https. APP_URL is the public https origin. Runs in the js and no-js
-// projects alike, each with its own server.
+// with X-Forwarded-Proto: https. APP_URL is the public https origin. Runs in every browser
+// project, each with its own server, in the project's mode of row-level security.
 
 test.describe.configure({ mode: 'serial' })
 test.use({ ignoreHTTPSErrors: true })
@@ -17,11 +17,11 @@ let database: FreshDatabase
 let server: RunningServer
 let proxy: Awaited<ReturnType<typeof httpsProxy>>
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ startServer }) => {
   database = await freshDatabase()
   await applyMigrations({ databaseUrl: database.url, log: () => {} })
   const proxyPort = await freePort()
-  server = await startProductionServer({
+  server = await startServer({
     NODE_ENV: 'production',
     AUTH_MODE: 'local',
     APP_URL: `https://localhost:${proxyPort}`,

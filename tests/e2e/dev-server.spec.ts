@@ -4,7 +4,8 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expect, newUser, quoteField, signIn, test, waitForHydration } from './fixtures'
+import { expect, newUser, quoteField, saveQuote, signIn, test, waitForHydration } from './fixtures'
+import { rowLevelSecurityEnv } from '../helpers/e2e-servers'
 import { freePort } from '../helpers/tcp-proxy'
 
 // A newcomer's first minutes: `npm run dev` on a fresh clone, with no dependency cache and no
@@ -26,14 +27,24 @@ test.beforeAll(async () => {
   const port = await freePort()
   origin = `http://127.0.0.1:${port}`
   dataDir = mkdtempSync(join(tmpdir(), 'quotebook-dev-'))
-  server = startDev(port, ['--force'])
+  server = startDev(port, { options: ['--force'] })
   server.stdout!.on('data', (chunk: Buffer) => (output += chunk))
   server.stderr!.on('data', (chunk: Buffer) => (output += chunk))
   await expect.poll(() => output, { timeout: 90_000 }).toContain(`${port}/`)
 })
 
-/** `npm run dev` on `port`, on this file's data directory. */
-function startDev(port: number, options: string[] = []) {
+/**
+ * `npm run dev` on `port`, on this file's data directory unless `dataDir` says otherwise, with
+ * `env` added to the environment.
+ */
+function startDev(
+  port: number,
+  {
+    options = [],
+    env = {},
+    dataDir: data = dataDir,
+  }: { options?: string[]; env?: Record<string, string>; dataDir?: string } = {},
+) {
   // As on a fresh machine: no database, no Clerk keys, only what `npm run dev` needs to run.
   const {
     DATABASE_URL: _,
@@ -46,7 +57,13 @@ function startDev(port: number, options: string[] = []) {
     ['run', 'dev', '--', ...options, '--strictPort', '--host', '127.0.0.1', '--port', String(port)],
     {
       cwd: root,
-      env: { ...inherited, NODE_ENV: 'development', QUOTEBOOK_DATA_DIR: dataDir, NO_COLOR: '1' },
+      env: {
+        ...inherited,
+        ...env,
+        NODE_ENV: 'development',
+        QUOTEBOOK_DATA_DIR: data,
+        NO_COLOR: '1',
+      },
       detached: true,
     },
   )
@@ -192,7 +209,7 @@ test('a second `npm run dev` on the same data refuses to start, and says why', a
   expect((await fetch(`${origin}/sign-in`)).status).toBe(200)
 })
 
-// Last, since it stops the file's dev server.
+// After every test that uses the file's dev server, since it stops it.
 test('Ctrl-C with a page open stops `npm run dev`, the embedded database closed', async ({
   page,
 }) => {
@@ -201,4 +218,43 @@ test('Ctrl-C with a page open stops `npm run dev`, the embedded database closed'
   await waitForHydration(page)
   process.kill(-server.pid!, 'SIGINT')
   await expect.poll(() => output, { timeout: 20_000 }).toContain('"message":"stopped"')
+})
+
+// Token mode in development: a server and data directory of its own, started once the file's
+// server has stopped.
+test('`npm run dev` with DATABASE_AUTHENTICATED_URL signs a user in and saves their quote', async ({
+  page,
+}) => {
+  test.setTimeout(120_000)
+  const port = await freePort()
+  const at = `http://127.0.0.1:${port}`
+  const data = mkdtempSync(join(tmpdir(), 'quotebook-dev-token-'))
+  // The embedded database, or the Postgres server (its database migrated) the suite runs on.
+  const databaseUrl = process.env.DATABASE_URL
+  const dev = startDev(port, {
+    dataDir: data,
+    env: {
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...rowLevelSecurityEnv('token', databaseUrl),
+    },
+  })
+  const exited = new Promise((resolve) => dev.once('exit', resolve))
+  let said = ''
+  dev.stdout!.on('data', (chunk: Buffer) => (said += chunk))
+  dev.stderr!.on('data', (chunk: Buffer) => (said += chunk))
+  try {
+    await expect.poll(() => said, { timeout: 90_000 }).toContain(`${port}/`)
+    await signIn(page, newUser('Token Tess'), at)
+    await page.goto(`${at}/`)
+    await saveQuote(page, 'Saved as the authenticated role')
+    await expect(page.locator('main blockquote')).toHaveText('Saved as the authenticated role')
+    const health = await fetch(`${at}/healthz`)
+    expect(await health.json()).toEqual({ status: 'ok', rowLevelSecurity: 'token' })
+  } finally {
+    if (dev.exitCode === null && dev.pid) process.kill(-dev.pid, 'SIGTERM')
+    await exited
+    rmSync(data, { recursive: true, force: true })
+    // Its log, for a failure after it started (the report lists attachments of failed tests).
+    await test.info().attach('npm run dev', { body: said, contentType: 'text/plain' })
+  }
 })

@@ -4,7 +4,13 @@ import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
 import { LOCAL_FRONTEND_API, localUserId } from '../../app/auth/local-identity.server'
-import { e2eDataDir, screenshotDir } from '../helpers/e2e-paths'
+import {
+  e2eServers,
+  rowLevelSecurityEnv,
+  type ServerOptions,
+  screenshotDir,
+} from '../helpers/e2e-servers'
+import { type RunningServer, startProductionServer } from '../helpers/production-server'
 import { now, sessionToken } from '../helpers/sessions'
 import { isLoopback } from '../helpers/loopback.mjs'
 import { type Send, signIn as signInAs, uniqueEmail } from '../helpers/users'
@@ -52,13 +58,36 @@ export async function signIn(
  * Every page records each request it makes; a test fails if any leaves this machine, or if the
  * page logs an error to its console other than the browser's note of an answer the test expects
  * (`expectedFailures`: a 400, 404 or 409 unless the test says more). `user` is a fresh user,
- * signed in before the test starts.
+ * signed in before the test starts. `expireSession` replaces the context's session with one that
+ * expired, for the same user, as an hour-old tab has.
+ *
+ * `rowLevelSecurity`, set by each project, is the mode of the run's server its tests use
+ * (playwright.config.ts); `startServer` starts a production server of a test file's own in the
+ * same mode.
  */
-export const test = base.extend<{
-  offsiteRequests: string[]
-  user: TestUser
-  expectedFailures: RegExp
-}>({
+export const test = base.extend<
+  {
+    offsiteRequests: string[]
+    user: TestUser
+    expectedFailures: RegExp
+    expireSession: (page: Page, user: TestUser) => Promise<void>
+  },
+  ServerOptions & {
+    startServer: (env: Record<string, string | undefined>) => Promise<RunningServer>
+  }
+>({
+  rowLevelSecurity: ['app-role', { option: true, scope: 'worker' }],
+  startServer: [
+    async ({ rowLevelSecurity }, use) => {
+      await use((env) =>
+        startProductionServer({
+          ...env,
+          ...rowLevelSecurityEnv(rowLevelSecurity, env.DATABASE_URL),
+        }),
+      )
+    },
+    { scope: 'worker' },
+  ],
   expectedFailures: [/status of (400|404|409)/, { option: true }],
   offsiteRequests: [
     async ({ page, expectedFailures }, use) => {
@@ -86,6 +115,29 @@ export const test = base.extend<{
     const user = newUser()
     await signIn(page, user)
     await use(user)
+  },
+  expireSession: async ({ rowLevelSecurity }, use) => {
+    // Signed with the key of the project's server, which each server keeps in its data directory.
+    const keyFile = join(e2eServers[rowLevelSecurity].dataDir, 'local-identity.pem')
+    await use(async (page, user) => {
+      const key = createPrivateKey(readFileSync(keyFile))
+      const url = new URL(page.url()).origin
+      const { token, payload } = sessionToken(
+        key,
+        {
+          sub: localUserId(user.email),
+          iat: now() - 3600,
+          nbf: now() - 3610,
+          exp: now() - 60,
+          azp: url,
+        },
+        `https://${LOCAL_FRONTEND_API}`,
+      )
+      await page.context().addCookies([
+        { name: '__session', value: token, url },
+        { name: '__client_uat', value: String(payload.iat), url },
+      ])
+    })
   },
 })
 
@@ -166,26 +218,3 @@ export async function expectAccessible(page: Page) {
   }
   await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' })
 }
-
-/** Replaces the context's session with one that expired, for the same user, as an hour-old tab has. */
-export async function expireSession(page: Page, user: TestUser) {
-  const key = createPrivateKey(readFileSync(join(e2eDataDir, 'local-identity.pem')))
-  const { token, payload } = sessionToken(
-    key,
-    {
-      sub: localUserId(user.email),
-      iat: now() - 3600,
-      nbf: now() - 3610,
-      exp: now() - 60,
-      azp: baseUrl(page),
-    },
-    `https://${LOCAL_FRONTEND_API}`,
-  )
-  const url = baseUrl(page)
-  await page.context().addCookies([
-    { name: '__session', value: token, url },
-    { name: '__client_uat', value: String(payload.iat), url },
-  ])
-}
-
-const baseUrl = (page: Page) => new URL(page.url()).origin

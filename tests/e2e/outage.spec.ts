@@ -1,6 +1,6 @@
 import { applyMigrations } from '../../app/db/migrate'
 import { type FreshDatabase, freshDatabase } from '../helpers/database'
-import { type RunningServer, startProductionServer } from '../helpers/production-server'
+import type { RunningServer } from '../helpers/production-server'
 import { tcpProxy } from '../helpers/tcp-proxy'
 import {
   expect,
@@ -13,9 +13,10 @@ import {
   waitForHydration,
 } from './fixtures'
 
-// The production server of this file's own, on a database behind a proxy that can stop, as a
-// database server that went away: the 503 page must keep the typed text and offer the save
-// again, once, without a link that would throw the text away.
+// The production server of this file's own (in the project's mode of row-level security), on a
+// database behind a proxy that can stop, as a database server that went away: the 503 page must
+// keep the typed text and offer the save again, once, without a link that would throw the text
+// away.
 
 // The browser notes each 503 in the console; they are what this file is about (and a 404, the
 // page a move starts from).
@@ -25,13 +26,13 @@ let database: FreshDatabase
 let proxy: Awaited<ReturnType<typeof tcpProxy>>
 let server: RunningServer
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ startServer }) => {
   database = await freshDatabase()
   await applyMigrations({ databaseUrl: database.url, log: () => {} })
   proxy = await tcpProxy(Number(new URL(database.url).port))
   const proxied = new URL(database.url)
   proxied.port = String(proxy.port)
-  server = await startProductionServer({
+  server = await startServer({
     NODE_ENV: 'production',
     AUTH_MODE: 'local',
     DATABASE_URL: proxied.toString(),

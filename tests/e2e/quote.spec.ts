@@ -1,7 +1,6 @@
 import {
   expect,
   expectAccessible,
-  expireSession,
   keepScreenshot,
   newUser,
   quoteField,
@@ -102,6 +101,7 @@ test('a validation error keeps what was typed, next to the field', async ({ page
 
 test('a save after the session expired keeps the text through signing in again', async ({
   page,
+  expireSession,
 }) => {
   const user = newUser('Ada Lovelace')
   await signIn(page, user)

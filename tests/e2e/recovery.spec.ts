@@ -3,7 +3,6 @@ import {
   expect,
   saveAgain,
   expectAccessible,
-  expireSession,
   keepScreenshot,
   newUser,
   quoteField,
@@ -186,6 +185,7 @@ test('a paste far larger than a quote stops in the field, and the text comes bac
 test.describe('a session that ended', () => {
   test('a kept draft survives a reload after signing in again, until it is saved', async ({
     page,
+    expireSession,
   }) => {
     const user = newUser('Reloader')
     await signIn(page, user)
@@ -210,6 +210,7 @@ test.describe('a session that ended', () => {
 
   test('a delete confirmed after the session ended says so, and asks again after signing in', async ({
     page,
+    expireSession,
   }) => {
     const user = newUser('Late Deleter')
     await signIn(page, user)
