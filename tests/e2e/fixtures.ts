@@ -83,6 +83,9 @@ export const test = base.extend<
         startProductionServer({
           ...env,
           ...rowLevelSecurityEnv(rowLevelSecurity, env.DATABASE_URL),
+          // Production refuses Neon RLS on a database on this machine (its stand-ins are for
+          // development and tests), so in token mode the same server runs as a test one.
+          ...(rowLevelSecurity === 'token' ? { NODE_ENV: 'test' } : {}),
         }),
       )
     },
