@@ -85,7 +85,7 @@ async function connectSessionTokens() {
     import('./db/client.server'),
     import('./auth/clerk-options.server'),
   ])
-  trustSessionTokens(sessionTokenKeys())
+  trustSessionTokens(sessionTokenKeys)
 }
 
 async function serve(

@@ -26,6 +26,10 @@ let opening: Promise<unknown> = Promise.resolve()
 
 // The embedded database's address, once it listens; undefined for any other database.
 let embeddedUrl: (() => Promise<string>) | undefined
+// Its session's user, as its address names it (the owner; the bootstrap superuser in a data
+// directory older than the owner): the local transport's login for a token role must be this
+// very user, or a second pool would open a second socket into PGlite's one session.
+let embeddedOwner: string | undefined
 
 // Whether the local transport serves the database: remembered, not read back from neonConfig,
 // whose fetchFunction a preload may wrap (the bench's round-trip counter does).
@@ -69,6 +73,7 @@ const authenticatedConnectionString = ((): string | (() => Promise<string>) | un
   const embedded = embeddedUrl
   return async () => {
     const url = new URL(await embedded())
+    embeddedOwner = url.username
     url.username = new URL(value).username
     return url.href
   }
@@ -90,7 +95,7 @@ export const rowLevelSecurity: 'token' | 'app-role' =
  * and run a request as `authenticated` through the owner's login. Nothing to do on Neon, or without Neon
  * RLS. For the composition root, before the first request.
  */
-export function trustSessionTokens(keys: TrustedKey[], audience?: string): void {
+export function trustSessionTokens(keys: () => TrustedKey[], audience?: string): void {
   if (authenticatedConnectionString === undefined) return
   if (!local) return
   // Refused before the database is asked anything: it may not answer at start-up.
@@ -101,7 +106,8 @@ export function trustSessionTokens(keys: TrustedKey[], audience?: string): void 
         'production use the authenticated connection string of a Neon database, or unset it.',
     )
   }
-  if (keys.length === 0) {
+  const trusted = keys()
+  if (trusted.length === 0) {
     throw new EnvironmentError(
       'DATABASE_AUTHENTICATED_URL names a database on this machine, whose session tokens the ' +
         'app checks as Neon would, with Clerk\u2019s key: set CLERK_JWT_KEY (Clerk\u2019s ' +
@@ -110,18 +116,15 @@ export function trustSessionTokens(keys: TrustedKey[], audience?: string): void 
   }
   const owner = new URL(env.DATABASE_URL ?? `postgresql://${EMBEDDED_OWNER}@localhost`)
   serveTokenRoles({
-    trust: { keys, audience },
+    trust: { keys: trusted, audience },
     login: (connectionString) => {
       const url = new URL(connectionString)
-      url.username = owner.username
+      url.username = embeddedOwner ?? owner.username
       url.password = owner.password
       return url.href
     },
   })
 }
-
-/** Whether per-user statements reach the database through the local transport, not Neon. */
-export const servedLocally = () => local
 
 /**
  * How long a request may wait on the database: QUERY_TIMEOUT_MS, counted from its first query
@@ -236,10 +239,17 @@ export async function checkDatabase(): Promise<
         ? [
             sql`select
               exists (select from pg_policies where schemaname = 'public'
-                and tablename = 'user_messages' and 'authenticated' = any (roles)) as policy,
-              exists (select from pg_roles where rolname = 'authenticated')
-                and has_table_privilege('authenticated', 'public.user_messages',
-                  'select, insert, update, delete') as grants,
+                and tablename = 'user_messages' and policyname = 'user_messages_token_owner'
+                and 'authenticated' = any (roles)) as policy,
+              coalesce((select has_database_privilege(oid, current_database(), 'connect')
+                  and has_table_privilege(oid, 'public.user_messages', 'select')
+                  and has_table_privilege(oid, 'public.user_messages', 'insert')
+                  and has_table_privilege(oid, 'public.user_messages', 'update')
+                  and has_table_privilege(oid, 'public.user_messages', 'delete')
+                  and not (rolsuper or rolbypassrls)
+                from pg_roles where rolname = 'authenticated'), false)
+                and (select relrowsecurity and relforcerowsecurity from pg_class
+                  where oid = 'public.user_messages'::regclass) as grants,
               coalesce((select coalesce(e.extname, 'stand-in')
                 from pg_proc p
                 join pg_namespace n on n.oid = p.pronamespace

@@ -160,8 +160,9 @@ export class ConnectionPool {
 const pools = new Map<string, ConnectionPool>()
 
 export function poolFor(connectionString: string): ConnectionPool {
-  // One pool per database and login, however the string is spelled: on the embedded database
-  // a second pool would be a second socket into its one session.
+  // One pool per URL as the URL parser writes it (the driver and the token roles' login spell
+  // the same URL alike): on the embedded database a second pool would be a second socket into
+  // its one session.
   connectionString = new URL(connectionString).href
   let pool = pools.get(connectionString)
   if (pool === undefined) {

@@ -68,6 +68,15 @@ describe("checkBearer: Neon's proxy's checks of a session token", () => {
     ['an unknown alg', rs256({ alg: 'XS256' }), jwtRefusals.encoding],
     ['an exp that is not a whole number', rs256({}, { exp: 'soon' }), jwtRefusals.encoding],
     ['no kid', rs256({ kid: undefined }), jwtRefusals.missingKeyId],
+    ['a kid that is not a string', rs256({ kid: 7 }), jwtRefusals.encoding],
+    ['a sub that is not a string', rs256({}, { sub: 42 }), jwtRefusals.encoding],
+    ['alg none', rs256({ alg: 'none' }), jwtRefusals.algorithm],
+    [
+      // 2,048 bits in 342 characters leave 4 bits over; Neon's strict decoder refuses them set.
+      'a signature whose spare bits are set',
+      `${rs256().slice(0, -1)}${rs256().endsWith('B') ? 'C' : 'B'}`,
+      jwtRefusals.encoding,
+    ],
     ['an unknown kid', rs256({ kid: 'other' }), jwtRefusals.unknownKey],
     ['HS256 on an RSA key', rs256({ alg: 'HS256' }), jwtRefusals.algorithm],
     ['an alg other than the JWK declares', rs256({ alg: 'PS256' }), jwtRefusals.algorithm],
@@ -103,9 +112,10 @@ describe("checkBearer: Neon's proxy's checks of a session token", () => {
     expect(check(token, 'authenticated', noAlg)).toEqual({ refused: jwtRefusals.rsaAlgorithm })
   })
 
-  test('accepts exp and nbf within 30 s, and tokens without them', () => {
+  test('accepts exp and nbf within 30 s, and tokens without them or with them null', () => {
     expect(check(rs256({}, { exp: NOW - 29, nbf: NOW + 29 }))).toHaveProperty('claims')
     expect(check(rs256())).toHaveProperty('claims')
+    expect(check(rs256({}, { exp: null, nbf: null }))).toHaveProperty('claims')
   })
 
   test('checks aud only when an audience is configured', () => {
@@ -128,6 +138,15 @@ describe("checkBearer: Neon's proxy's checks of a session token", () => {
       refused: jwtRefusals.unknownKey,
     })
   })
+
+  test.each([
+    'unsupported key type Okp(Ed25519)',
+    'invalid P256 key',
+    'invalid RSA key',
+    'invalid header: authorization',
+  ])("Neon's refusal %j is taken for a token refusal", (message) =>
+    expect(isJwtRefusal(message)).toBe(true),
+  )
 
   test('a database error is not taken for a token refusal', () => {
     expect(isJwtRefusal('permission denied for table user_messages')).toBe(false)

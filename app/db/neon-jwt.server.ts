@@ -27,7 +27,7 @@ export const jwtRefusals = {
  * (a fetch that failed: `jwk not found`, or `failed to fetch auth rules: …`).
  */
 export const isJwtRefusal = (message: string) =>
-  /^(missing authentication credentials|Provided authentication token is not|missing key id$|jwk not found$|signature algorithm not supported$|invalid RSA signing algorithm$|unsupported EC key type |signature error|invalid JWT token audience$|JWT token has expired |JWT token is not yet ready to use |failed to fetch auth rules)/.test(
+  /^(missing authentication credentials|invalid header: authorization$|Provided authentication token is not|missing key id$|jwk not found$|signature algorithm not supported$|invalid RSA signing algorithm$|unsupported EC key type |unsupported key type |invalid (P256|RSA) key$|signature error|invalid JWT token audience$|JWT token has expired |JWT token is not yet ready to use |failed to fetch auth rules)/.test(
     message,
   )
 
@@ -62,19 +62,29 @@ export type TokenCheck = { claims: Record<string, unknown> } | { refused: string
 
 const base64url = /^[A-Za-z0-9_-]*$/
 
-function decodeJson(part: string): unknown {
-  if (!base64url.test(part)) throw new SyntaxError('not base64url')
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+// Strict, as Neon's decoder: unpadded, and no stray bits that Node's lenient one would drop.
+function decodeBase64url(part: string): Buffer {
+  const bytes = Buffer.from(part, 'base64url')
+  if (!base64url.test(part) || bytes.toString('base64url') !== part) {
+    throw new SyntaxError('not base64url')
+  }
+  return bytes
 }
+
+const decodeJson = (part: string): unknown => JSON.parse(decodeBase64url(part).toString('utf8'))
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-// A time claim, when present, must be a whole number of seconds (Neon parses it as u64).
+// A time claim, when present and not null, must be a whole number of seconds (Neon: Option<u64>).
 const isTime = (value: unknown) =>
-  value === undefined || (Number.isSafeInteger(value) && (value as number) >= 0)
+  value === undefined || value === null || (Number.isSafeInteger(value) && (value as number) >= 0)
 
-// Algorithms Neon's JWT library parses; any other `alg` is an encoding error.
+// Claims Neon parses as optional strings: any other type is an encoding error.
+const isOptionalString = (value: unknown) =>
+  value === undefined || value === null || typeof value === 'string'
+
+// Algorithms Neon's JWT library (jose-jwa) parses; any other `alg` is an encoding error.
 const knownAlgorithms = new Set([
   'HS256',
   'HS384',
@@ -83,12 +93,14 @@ const knownAlgorithms = new Set([
   'RS384',
   'RS512',
   'ES256',
+  'ES256K',
   'ES384',
   'ES512',
   'PS256',
   'PS384',
   'PS512',
   'EdDSA',
+  'none',
 ])
 
 /**
@@ -113,7 +125,7 @@ export function checkBearer(
   try {
     header = decodeJson(headerPart)
     payload = decodeJson(payloadPart)
-    if (!base64url.test(signaturePart)) throw new SyntaxError('not base64url')
+    decodeBase64url(signaturePart)
   } catch {
     return { refused: jwtRefusals.encoding }
   }
@@ -121,9 +133,11 @@ export function checkBearer(
     !isRecord(header) ||
     typeof header.alg !== 'string' ||
     !knownAlgorithms.has(header.alg) ||
+    !isOptionalString(header.kid) ||
     !isRecord(payload) ||
     !isTime(payload.exp) ||
-    !isTime(payload.nbf)
+    !isTime(payload.nbf) ||
+    !['iss', 'sub', 'jti', 'sid'].every((claim) => isOptionalString(payload[claim]))
   ) {
     return { refused: jwtRefusals.encoding }
   }
@@ -148,7 +162,7 @@ export function checkBearer(
   if (keyType === 'rsa' && alg !== 'RS256') return { refused: jwtRefusals.rsaAlgorithm }
   if (keyType === 'ec' && alg !== 'ES256') return { refused: jwtRefusals.ecKeyType(curve!.name) }
   const signed = Buffer.from(`${headerPart}.${payloadPart}`)
-  const signature = Buffer.from(signaturePart, 'base64url')
+  const signature = decodeBase64url(signaturePart)
   const valid =
     alg === 'RS256'
       ? verify('RSA-SHA256', signed, trusted.key, signature)
@@ -161,11 +175,11 @@ export function checkBearer(
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud]
     if (!audiences.includes(trust.audience)) return { refused: jwtRefusals.audience }
   }
-  const { exp, nbf } = payload as { exp?: number; nbf?: number }
-  if (exp !== undefined && now >= exp + CLOCK_SKEW_LEEWAY) {
+  const { exp, nbf } = payload as { exp?: number | null; nbf?: number | null }
+  if (typeof exp === 'number' && now >= exp + CLOCK_SKEW_LEEWAY) {
     return { refused: jwtRefusals.expired(exp) }
   }
-  if (nbf !== undefined && nbf >= now + CLOCK_SKEW_LEEWAY) {
+  if (typeof nbf === 'number' && nbf >= now + CLOCK_SKEW_LEEWAY) {
     return { refused: jwtRefusals.notYetValid(nbf) }
   }
   return { claims: payload }

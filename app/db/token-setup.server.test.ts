@@ -19,14 +19,18 @@ describe('tokenSetupProblem: what Neon RLS needs of the database', () => {
   test.each([
     ['auth.user_id()', { userIdFrom: 'missing' }],
     ['policy for the role authenticated', { policy: false }],
-    ['grant on user_messages to the role authenticated', { grants: false }],
+    [
+      'grants for the role authenticated under row-level security (CONNECT, and user_messages without BYPASSRLS)',
+      { grants: false },
+    ],
   ] as const)('a database without its %s is refused, naming sql/00005', (missing, change) => {
     for (const production of [true, false]) {
       expect(tokenSetupProblem({ ...neon, ...change }, { production })).toBe(
         `DATABASE_AUTHENTICATED_URL is set, but the database has no ${missing} (Neon RLS). On ` +
-          'Neon, enable RLS for Clerk in the console, which creates the roles and pg_session_jwt, ' +
-          'then run sql/00005_token_checked_row_level_security.sql in its SQL editor; elsewhere, ' +
-          'run npm run db:migrate. Then start again.',
+          'Neon, enable RLS for Clerk in the console, which creates the roles (where auth.user_id() ' +
+          'is still missing, run CREATE EXTENSION IF NOT EXISTS pg_session_jwt; as the owner), then ' +
+          'run sql/00005_token_checked_row_level_security.sql in its SQL editor; elsewhere, run ' +
+          'npm run db:migrate. Then start again.',
       )
     }
   })

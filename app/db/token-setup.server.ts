@@ -1,7 +1,10 @@
 /** What Neon RLS rests on in the database: `authenticated`'s grants and policy, auth.user_id(). */
 export interface TokenSetup {
   policy: boolean
-  /** Whether `authenticated` may read and write user_messages. */
+  /**
+   * Whether `authenticated` may connect and read and write user_messages, under row-level
+   * security: the role does not bypass it, and the table forces it.
+   */
   grants: boolean
   /** Neon's pg_session_jwt, Quotebook's stand-in (sql/00005), or nothing. */
   userIdFrom: 'pg_session_jwt' | 'stand-in' | 'missing'
@@ -23,12 +26,13 @@ export function tokenSetupProblem(
         ? 'auth.user_id()'
         : !setup.policy
           ? 'policy for the role authenticated'
-          : 'grant on user_messages to the role authenticated'
+          : 'grants for the role authenticated under row-level security (CONNECT, and user_messages without BYPASSRLS)'
     return (
       `DATABASE_AUTHENTICATED_URL is set, but the database has no ${missing} (Neon RLS). On ` +
-      'Neon, enable RLS for Clerk in the console, which creates the roles and pg_session_jwt, ' +
-      'then run sql/00005_token_checked_row_level_security.sql in its SQL editor; elsewhere, ' +
-      'run npm run db:migrate. Then start again.'
+      'Neon, enable RLS for Clerk in the console, which creates the roles (where auth.user_id() ' +
+      'is still missing, run CREATE EXTENSION IF NOT EXISTS pg_session_jwt; as the owner), then ' +
+      'run sql/00005_token_checked_row_level_security.sql in its SQL editor; elsewhere, run ' +
+      'npm run db:migrate. Then start again.'
     )
   }
   if (production && setup.userIdFrom !== 'pg_session_jwt') {

@@ -20,7 +20,7 @@ import { checkQuote } from '../../app/routes/quote/quote-schema'
 const appUrl = process.env.APP_URL!
 const key = await importSPKI(localIdentity(process.env.QUOTEBOOK_DATA_DIR!).publicKeyPem, 'RS256')
 // With DATABASE_AUTHENTICATED_URL, the transport checks the token again, as the app's server has it.
-trustSessionTokens(sessionTokenKeys())
+trustSessionTokens(sessionTokenKeys)
 
 async function signedIn(request: IncomingMessage): Promise<DatabaseUser | null> {
   const token = /(?:^|;\s*)__session=([^;]+)/.exec(request.headers.cookie ?? '')?.[1]
