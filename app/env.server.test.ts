@@ -22,9 +22,9 @@ describe('parseEnvironment', () => {
     }
 
     test.each([
-      ['the same Neon database, pooled', { DATABASE_URL: neonUrl }, authenticated(neonUrl)],
+      ['the same Neon database, direct', { DATABASE_URL: neonUrl }, authenticated(neonUrl)],
       [
-        'the same Neon database, direct',
+        'the direct endpoint of the pooled one DATABASE_URL names',
         { DATABASE_URL: neonUrl.replace('ep-example-123.', 'ep-example-123-pooler.') },
         authenticated(neonUrl),
       ],

@@ -70,8 +70,12 @@ begin
     raise notice 'No role authenticated or no auth.user_id() (Neon RLS is not enabled), so no policy for it: enable it, then run this file again in Neon''s SQL editor.';
     return;
   end if;
-  -- Neon's proxy logs in as `authenticated`, and since 00004 only the owner may connect.
-  execute format('grant connect on database %I to authenticated', current_database());
+  -- Neon's proxy logs in as `authenticated`, and since 00004 only the owner may connect. Not
+  -- elsewhere: there the local transport logs in as the owner, and on Postgres 15 every owner on
+  -- the server is a member of `authenticated`, so CONNECT would let them all in.
+  if on_neon then
+    execute format('grant connect on database %I to authenticated', current_database());
+  end if;
   grant usage on schema public to authenticated;
   grant select, insert, update, delete on user_messages to authenticated;
   -- Neon's Data API grants `authenticated` every table in public, so with it enabled any signed-in

@@ -241,7 +241,10 @@ export async function checkDatabase(): Promise<
               exists (select from pg_policies where schemaname = 'public'
                 and tablename = 'user_messages' and policyname = 'user_messages_token_owner'
                 and 'authenticated' = any (roles)) as policy,
-              coalesce((select has_database_privilege(oid, current_database(), 'connect')
+              coalesce((select (has_database_privilege(oid, current_database(), 'connect')
+                    -- Off Neon the local transport logs in as the owner (sql/00005).
+                    or not exists (select from pg_available_extensions
+                      where name = 'pg_session_jwt'))
                   and has_table_privilege(oid, 'public.user_messages', 'select')
                   and has_table_privilege(oid, 'public.user_messages', 'insert')
                   and has_table_privilege(oid, 'public.user_messages', 'update')

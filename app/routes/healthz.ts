@@ -6,10 +6,10 @@ import { logLine } from '../http/log.server'
 import { requestIdOf } from '../http/request-context.server'
 import type { Route } from './+types/healthz'
 
-// For load balancers and uptime checks: public, one round trip, and nothing about the setup. It
-// checks what a signed-in page needs (the role switch and the table; with Neon RLS, its policy),
-// not only that the database answers, so a deploy that cannot serve a page is not reported
-// healthy. `rowLevelSecurity` says which check runs: `token` (Neon RLS) or `app-role`.
+// For load balancers and uptime checks: public, one round trip, and of the setup only which
+// row-level security runs. It checks what a signed-in page needs (the role switch and the table;
+// with Neon RLS, the grants and policy it rests on, though no token is sent), not only that the
+// database answers, so a deploy that cannot serve a page is not reported healthy. `rowLevelSecurity` says which check runs: `token` (Neon RLS) or `app-role`.
 export async function loader(args: Route.LoaderArgs) {
   const headers = { 'Cache-Control': 'no-store' }
   try {

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { appHandler, get, ORIGIN, post } from '../helpers/app'
 import { sessionToken } from '../helpers/sessions'
+import { heldLogLines } from '../helpers/setup'
 
 // Clerk mode with Neon RLS on a database on this machine: Clerk's SDK verifies the session with
 // CLERK_JWT_KEY, and the local transport verifies the same token again, with the same key, as
@@ -40,5 +41,10 @@ describe('Clerk mode with Neon RLS', () => {
     expect(saved.status).toBe(303)
     const page = await (await handle(get('/', cookies))).text()
     expect(page).toMatch(/<blockquote[^>]*>Checked twice<\/blockquote>/)
+    // The token goes to the database, never into the page, its data or the log.
+    const data = await (await handle(get('/_.data', cookies))).text()
+    for (const text of [page, data, JSON.stringify(heldLogLines())]) {
+      expect(text).not.toContain(cookies.__session)
+    }
   })
 })
