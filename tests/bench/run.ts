@@ -17,6 +17,7 @@ import {
 } from '../../app/auth/local-identity.server'
 import { applyMigrations } from '../../app/db/migrate'
 import { checkBearer } from '../../app/db/neon-jwt.server'
+import { authenticatedUrl } from '../helpers/authenticated-url'
 import { freePort } from '../helpers/tcp-proxy'
 import { type ProfileShares, summarizeProfile } from './profile'
 
@@ -484,17 +485,6 @@ async function probeScriptedSave(child: ChildProcess, url: string, cookie: strin
     problems.push(`save with JavaScript: answered ${action.status}, then ${revalidation.status}`)
   }
   return (await ask(child, 'counters')).database
-}
-
-/**
- * DATABASE_AUTHENTICATED_URL for the bench's database: the same host, port and database, as
- * `authenticated`, with no password (a token is its credential).
- */
-function authenticatedUrl(databaseUrl: string): string {
-  const url = new URL(databaseUrl)
-  url.username = 'authenticated'
-  url.password = ''
-  return url.href
 }
 
 interface Verification {

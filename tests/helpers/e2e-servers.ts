@@ -1,4 +1,7 @@
 import { fileURLToPath } from 'node:url'
+import { authenticatedUrl } from './authenticated-url'
+
+export { authenticatedUrl }
 
 /**
  * How a server's per-user statements pass row-level security, as its /healthz names it: as the
@@ -26,20 +29,6 @@ export const e2eServers: Record<RowLevelSecurity, { port: number; dataDir: strin
 }
 
 export const baseUrlOf = (mode: RowLevelSecurity) => `http://127.0.0.1:${e2eServers[mode].port}`
-
-/**
- * DATABASE_AUTHENTICATED_URL for a server on `databaseUrl`: the same server and database, as the
- * `authenticated` role, with no password, since the session token is the credential. Without a
- * database URL, the embedded database's, whose port the app fills in.
- */
-export function authenticatedUrl(databaseUrl: string | undefined): string {
-  // Empty is unset, as the app reads it.
-  if (!databaseUrl) return 'postgresql://authenticated@localhost/postgres'
-  const url = new URL(databaseUrl)
-  url.username = 'authenticated'
-  url.password = ''
-  return url.toString()
-}
 
 /** What a server on `databaseUrl` (unset: the embedded database) needs besides to run in `mode`. */
 export const rowLevelSecurityEnv = (

@@ -4,6 +4,7 @@ import { appHandler, get, ORIGIN, post } from '../helpers/app'
 import { errorBody, json } from '../helpers/neon-answers'
 import { heldLogLines } from '../helpers/setup'
 import { signIn } from '../helpers/users'
+import { authenticatedUrl } from '../helpers/authenticated-url'
 
 // Neon RLS (DATABASE_AUTHENTICATED_URL): the requests the app sends Neon's auth broker with each
 // user's session token, and Neon's refusals of that token, exactly as its proxy sends them,
@@ -14,14 +15,7 @@ import { signIn } from '../helpers/users'
 // refuses means Neon RLS is set up with another JWKS or audience than Clerk's, or a clock is
 // off: retrying will not help, so it is a 500 that says so in the log, never an outage.
 const serverUrl = process.env.DATABASE_URL
-process.env.DATABASE_AUTHENTICATED_URL = serverUrl
-  ? (() => {
-      const url = new URL(serverUrl)
-      url.username = 'authenticated'
-      url.password = ''
-      return url.href
-    })()
-  : 'postgresql://authenticated@localhost/postgres'
+process.env.DATABASE_AUTHENTICATED_URL = authenticatedUrl(serverUrl)
 
 const refusals: string[] = [
   'jwk not found',

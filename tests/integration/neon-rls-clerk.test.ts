@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { appHandler, get, ORIGIN, post } from '../helpers/app'
+import { authenticatedUrl } from '../helpers/authenticated-url'
 import { sessionToken } from '../helpers/sessions'
 import { heldLogLines } from '../helpers/setup'
 
@@ -13,9 +14,7 @@ process.env.CLERK_SECRET_KEY = 'sk_live_quotebook_test_only'
 process.env.CLERK_JWT_KEY = publicKey.export({ type: 'spki', format: 'pem' }).toString()
 process.env.APP_URL = ORIGIN
 const serverUrl = process.env.DATABASE_URL
-process.env.DATABASE_AUTHENTICATED_URL = serverUrl
-  ? Object.assign(new URL(serverUrl), { username: 'authenticated', password: '' }).href
-  : 'postgresql://authenticated@localhost/postgres'
+process.env.DATABASE_AUTHENTICATED_URL = authenticatedUrl(serverUrl)
 
 let handle: (request: Request) => Promise<Response>
 beforeAll(async () => {

@@ -6,19 +6,13 @@ import { signJwt } from '../../app/auth/local-identity.server'
 import type * as Client from '../../app/db/client.server'
 import type * as Quotes from '../../app/db/user-messages.server'
 import { now } from '../helpers/sessions'
+import { authenticatedUrl } from '../helpers/authenticated-url'
 
 // Neon RLS (DATABASE_AUTHENTICATED_URL): the database side, not the app, decides whose rows a
 // statement sees. Offline the local transport checks each bearer token as Neon's proxy does,
 // against the keys it is configured with, and the policy on `authenticated` reads auth.user_id().
 const serverUrl = process.env.DATABASE_URL
-process.env.DATABASE_AUTHENTICATED_URL = serverUrl
-  ? (() => {
-      const url = new URL(serverUrl)
-      url.username = 'authenticated'
-      url.password = ''
-      return url.href
-    })()
-  : 'postgresql://authenticated@localhost/postgres'
+process.env.DATABASE_AUTHENTICATED_URL = authenticatedUrl(serverUrl)
 
 const { privateKey: trustedKey, publicKey: trustedPublic } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -57,7 +51,7 @@ function es256(sub: string) {
 
 let db: typeof Client
 let quotes: typeof Quotes
-let authenticatedUrl: string
+let tokenRoleUrl: string
 
 beforeAll(async () => {
   db = await import('../../app/db/client.server')
@@ -66,7 +60,7 @@ beforeAll(async () => {
     { kid: 'ins_trusted', alg: 'RS256', key: trustedPublic },
     { kid: 'ins_ec', alg: 'ES256', key: ecPublic },
   ])
-  authenticatedUrl = (await db.authenticatedConnection())!
+  tokenRoleUrl = (await db.authenticatedConnection())!
   await db.sql`insert into user_messages (user_id, message)
     values (${ada}, 'Ada’s quote'), (${bob}, 'Bob’s quote')`
 })
@@ -82,7 +76,7 @@ const stored = async (userId: string) =>
 
 /** A statement as `role` with `authToken`, as the driver sends it to Neon. */
 async function asRole(role: string, authToken: string | undefined, userId = bob) {
-  const url = new URL(authenticatedUrl)
+  const url = new URL(tokenRoleUrl)
   url.username = role
   const client = neon({ connectionString: url.href, ...(authToken ? { authToken } : {}) })
   return client.transaction([client`select user_id from user_messages where user_id = ${userId}`])
@@ -239,7 +233,7 @@ describe('Neon RLS: the database decides from the session token', () => {
 })
 
 async function ownerUrl() {
-  const url = new URL(authenticatedUrl)
+  const url = new URL(tokenRoleUrl)
   const owner = new URL(serverUrl ?? 'postgresql://neondb_owner@localhost')
   url.username = owner.username
   url.password = owner.password

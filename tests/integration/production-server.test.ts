@@ -12,6 +12,7 @@ import { postSave, type RunningServer, startProductionServer } from '../helpers/
 import { now, sessionToken } from '../helpers/sessions'
 import { type Send, signIn } from '../helpers/users'
 import { freePort } from '../helpers/tcp-proxy'
+import { authenticatedUrl } from '../helpers/authenticated-url'
 
 // The built production server (`npm start`), in its own process, in production mode, as a
 // deployment runs it: behind a proxy that terminates TLS, with APP_URL the public origin.
@@ -992,14 +993,6 @@ describe('start-up in production checks the database the way a page uses it', ()
     }
   })
 
-  /** Neon RLS's connection string for `target`: the owner's, as the role `authenticated`. */
-  const authenticatedUrl = (target: FreshDatabase) => {
-    const url = new URL(target.url)
-    url.username = 'authenticated'
-    url.password = ''
-    return url.toString()
-  }
-
   /** A start that must fail: its output, once it has exited 1. */
   const refusedStart = async (env: Record<string, string>) => {
     const outcome = await startBehindProxy(env).then(
@@ -1013,7 +1006,7 @@ describe('start-up in production checks the database the way a page uses it', ()
 
   test('Neon RLS on a database on this machine is refused, in one line, before the database is asked: its tokens are checked by the app, not Neon', async () => {
     // The database's port is closed: the refusal must not wait on an answer from it.
-    const down = new URL(authenticatedUrl(database))
+    const down = new URL(authenticatedUrl(database.url))
     down.port = String(await freePort())
     const owner = new URL(down)
     owner.username = new URL(database.url).username
@@ -1045,7 +1038,7 @@ describe('start-up in production checks the database the way a page uses it', ()
     test('outside production, /healthz answers 503 and logs why', async () => {
       const own = await startProductionServer({
         DATABASE_URL: withoutPolicy.url,
-        DATABASE_AUTHENTICATED_URL: authenticatedUrl(withoutPolicy),
+        DATABASE_AUTHENTICATED_URL: authenticatedUrl(withoutPolicy.url),
       })
       try {
         const health = await send(own, 'GET', '/healthz')
