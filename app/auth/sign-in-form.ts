@@ -12,7 +12,8 @@ export const signInForm = z.object({
     .string()
     .trim()
     .max(100, 'Your name can be at most 100 characters.')
-    // A NUL cannot be stored in Postgres' jsonb, where the token's claims are read with Neon RLS.
+    // No control characters, which a name never needs: a NUL among them cannot be stored in
+    // Postgres' jsonb, where Neon RLS reads the token's claims.
     .regex(/^\P{Cc}*$/u, 'Your name cannot contain line breaks, tabs or other control characters.')
     .optional()
     .transform((name) => name || undefined),

@@ -1,5 +1,5 @@
 import { neon, neonConfig, type NeonQueryPromise } from '@neondatabase/serverless'
-import { EnvironmentError, env } from '../env.server'
+import { authMode, EnvironmentError, env } from '../env.server'
 import { logLine } from '../http/log.server'
 import { createContext, type RouterContextProvider } from 'react-router'
 import { z } from 'zod'
@@ -97,7 +97,17 @@ export const rowLevelSecurity: 'token' | 'app-role' =
  */
 export function trustSessionTokens(keys: () => TrustedKey[], audience?: string): void {
   if (authenticatedConnectionString === undefined) return
-  if (!local) return
+  if (!local) {
+    // Neon checks tokens against the JWKS its console names: Clerk's, never the local issuer's.
+    if (authMode === 'local') {
+      throw new EnvironmentError(
+        'DATABASE_AUTHENTICATED_URL names a Neon database, whose proxy checks session tokens ' +
+          'against Clerk\u2019s keys: it would refuse every token of the local sign-in. Set ' +
+          'Clerk\u2019s keys, or unset DATABASE_AUTHENTICATED_URL.',
+      )
+    }
+    return
+  }
   // Refused before the database is asked anything: it may not answer at start-up.
   if (env.NODE_ENV === 'production') {
     throw new EnvironmentError(

@@ -1019,6 +1019,17 @@ describe('start-up in production checks the database the way a page uses it', ()
     )
   })
 
+  test('Neon RLS on Neon with the local sign-in is refused in one line: Neon cannot know its tokens', async () => {
+    const neonUrl = 'postgresql://owner:secret@ep-example-123.eu-central-1.aws.neon.tech/neondb'
+    const output = await refusedStart({
+      DATABASE_URL: neonUrl,
+      DATABASE_AUTHENTICATED_URL: authenticatedUrl(neonUrl),
+    })
+    expect(output).toMatch(
+      /quotebook: DATABASE_AUTHENTICATED_URL names a Neon database, .*every token of the local sign-in\./,
+    )
+  })
+
   describe('a database without the policy for `authenticated` (refused in production: token-setup.server.test.ts)', () => {
     let withoutPolicy: FreshDatabase
     beforeAll(async () => {
